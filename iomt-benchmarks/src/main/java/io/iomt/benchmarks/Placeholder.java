@@ -1,0 +1,3 @@
+package io.iomt.benchmarks;
+
+final class Placeholder {}

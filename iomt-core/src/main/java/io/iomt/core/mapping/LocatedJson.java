@@ -1,0 +1,148 @@
+package io.iomt.core.mapping;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A JSON document parsed into a Jackson tree together with the line and column of every value and
+ * every property name, keyed by JSON Pointer. Jackson trees keep no positions, and mapping problems
+ * must be reported at the line and column a user can jump to.
+ */
+final class LocatedJson {
+  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  /** A 1-based position in the source text. */
+  record Position(int line, int column) {
+    static final Position UNKNOWN = new Position(0, 0);
+  }
+
+  private final JsonNode root;
+  private final Map<String, Position> values;
+  private final Map<String, Position> names;
+  private final Map<String, Position> duplicates;
+
+  private LocatedJson(
+      JsonNode root,
+      Map<String, Position> values,
+      Map<String, Position> names,
+      Map<String, Position> duplicates) {
+    this.root = root;
+    this.values = values;
+    this.names = names;
+    this.duplicates = duplicates;
+  }
+
+  static LocatedJson parse(byte[] json) throws IOException {
+    Map<String, Position> values = new HashMap<>();
+    Map<String, Position> names = new HashMap<>();
+    Map<String, Position> duplicates = new HashMap<>();
+    try (JsonParser p = FACTORY.createParser(json)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new IOException("The file is empty");
+      }
+      JsonNode root = read(p, "", values, names, duplicates);
+      if (p.nextToken() != null) {
+        JsonLocation at = p.currentTokenLocation();
+        throw new IOException(
+            "Unexpected content after the end of the JSON document at line "
+                + at.getLineNr()
+                + ", column "
+                + at.getColumnNr());
+      }
+      return new LocatedJson(root, values, names, duplicates);
+    }
+  }
+
+  private static JsonNode read(
+      JsonParser p,
+      String pointer,
+      Map<String, Position> values,
+      Map<String, Position> names,
+      Map<String, Position> duplicates)
+      throws IOException {
+    values.put(pointer, position(p.currentTokenLocation()));
+    switch (p.currentToken()) {
+      case START_OBJECT -> {
+        ObjectNode object = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          String child = pointer + "/" + escape(name);
+          Position namePosition = position(p.currentTokenLocation());
+          if (object.has(name)) {
+            // The last occurrence wins, as in Jackson; the binder reports the duplicate here.
+            duplicates.put(child, namePosition);
+          }
+          names.put(child, namePosition);
+          p.nextToken();
+          object.set(name, read(p, child, values, names, duplicates));
+        }
+        return object;
+      }
+      case START_ARRAY -> {
+        ArrayNode array = NODES.arrayNode();
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          array.add(read(p, pointer + "/" + i++, values, names, duplicates));
+        }
+        return array;
+      }
+      case VALUE_STRING -> {
+        return NODES.textNode(p.getText());
+      }
+      case VALUE_NUMBER_INT -> {
+        return NODES.numberNode(p.getBigIntegerValue());
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return NODES.numberNode(p.getDecimalValue());
+      }
+      case VALUE_TRUE -> {
+        return NODES.booleanNode(true);
+      }
+      case VALUE_FALSE -> {
+        return NODES.booleanNode(false);
+      }
+      case VALUE_NULL -> {
+        return NODES.nullNode();
+      }
+      default -> throw new IOException("Unexpected token " + p.currentToken());
+    }
+  }
+
+  private static Position position(JsonLocation location) {
+    return new Position(location.getLineNr(), location.getColumnNr());
+  }
+
+  static String escape(String name) {
+    return name.replace("~", "~0").replace("/", "~1");
+  }
+
+  JsonNode root() {
+    return root;
+  }
+
+  /** Position of the value at {@code pointer}. */
+  Position valueAt(String pointer) {
+    return values.getOrDefault(pointer, Position.UNKNOWN);
+  }
+
+  /** Position of a repeated property name (exact spelling), or null when it appears once. */
+  Position duplicateAt(String pointer) {
+    return duplicates.get(pointer);
+  }
+
+  /** Position of the property name whose value is at {@code pointer}. */
+  Position nameAt(String pointer) {
+    return names.getOrDefault(pointer, valueAt(pointer));
+  }
+}
