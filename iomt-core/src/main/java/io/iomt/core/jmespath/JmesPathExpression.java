@@ -6,6 +6,7 @@ import io.burt.jmespath.JmesPathException;
 import io.burt.jmespath.RuntimeConfiguration;
 import io.burt.jmespath.function.FunctionRegistry;
 import io.burt.jmespath.jackson.JacksonRuntime;
+import io.burt.jmespath.node.NodeFactory;
 import io.burt.jmespath.parser.ParseError;
 import io.burt.jmespath.parser.ParseException;
 import java.util.ArrayList;
@@ -21,7 +22,12 @@ public final class JmesPathExpression {
           RuntimeConfiguration.builder()
               .withFunctionRegistry(
                   FunctionRegistry.defaultRegistry().extend(MedTechFunctions.all()))
-              .build());
+              .build()) {
+        @Override
+        public NodeFactory<JsonNode> nodeFactory() {
+          return new LiteralCheckingNodeFactory(super.nodeFactory(), functionRegistry());
+        }
+      };
 
   private final String text;
   private final Expression<JsonNode> expression;
@@ -45,6 +51,8 @@ public final class JmesPathExpression {
         problems.add(error.message() + " at position " + error.position());
       }
       throw new JmesPathSyntaxException(text, problems);
+    } catch (JmesPathFunctionException e) {
+      throw new JmesPathSyntaxException(text, List.of(e.getMessage()));
     } catch (JmesPathException e) {
       throw new JmesPathSyntaxException(text, List.of(e.getMessage()));
     }

@@ -2,6 +2,7 @@ package io.iomt.core.jmespath;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.burt.jmespath.Adapter;
+import io.burt.jmespath.function.ArgumentConstraint;
 import io.burt.jmespath.function.ArgumentConstraints;
 import io.burt.jmespath.function.BaseFunction;
 import io.burt.jmespath.function.Function;
@@ -9,6 +10,8 @@ import io.burt.jmespath.function.FunctionArgument;
 import io.iomt.core.measurement.Timestamps;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,7 +21,9 @@ import java.util.List;
  * (64-bit, {@code divide} truncates toward zero, overflow is an error); when any argument is a
  * float it is floating point. Division by zero is an error in both cases (a measurement cannot hold
  * an infinity). Arguments are typed by their JSON representation: {@code `40`} is an integer,
- * {@code `40.0`} a float, {@code "40"} a string and therefore an error.
+ * {@code `40.0`} a float, {@code "40"} a string and therefore an error. Literal arguments of the
+ * wrong type are caught when the expression compiles ({@link LiteralCheckingNodeFactory}); values
+ * from the event are checked per call.
  *
  * <p>The functions are registered only on the Jackson runtime of {@link JmesPathExpression}, so
  * they read arguments as Jackson nodes.
@@ -37,6 +42,74 @@ final class MedTechFunctions {
       new FromUnixTimestamp("fromUnixTimestamp", 1000),
       new FromUnixTimestamp("fromUnixTimestampMs", 1),
     };
+  }
+
+  /** The JSON type each argument position accepts. */
+  enum ArgType {
+    NUMBER("a number"),
+    INTEGER("an integer"),
+    STRING("a string");
+
+    final String description;
+
+    ArgType(String description) {
+      this.description = description;
+    }
+  }
+
+  /** A custom function with a typed signature, checked for literals at compile time too. */
+  abstract static class MedTechFunction extends BaseFunction {
+    private final ArgType[] signature;
+    private final String[] argumentNames;
+
+    MedTechFunction(String name, ArgType[] signature, String[] argumentNames) {
+      super(name, anyValues(signature.length));
+      this.signature = signature;
+      this.argumentNames = argumentNames;
+    }
+
+    private static ArgumentConstraint[] anyValues(int count) {
+      ArgumentConstraint[] constraints = new ArgumentConstraint[count];
+      Arrays.fill(constraints, ArgumentConstraints.anyValue());
+      return constraints;
+    }
+
+    /** Checks one argument against the signature; throws naming function and argument. */
+    void check(int index, JsonNode value) {
+      ArgType type = signature[index];
+      boolean ok =
+          switch (type) {
+            case NUMBER -> value.isNumber();
+            case INTEGER -> value.isIntegralNumber();
+            case STRING -> value.isTextual();
+          };
+      if (!ok) {
+        throw new JmesPathFunctionException(
+            name(), argument(index) + " must be " + type.description + ", got " + describe(value));
+      }
+      if (value.isIntegralNumber() && !value.canConvertToLong()) {
+        throw new JmesPathFunctionException(
+            name(), argument(index) + " (" + value + ") is outside the 64-bit integer range");
+      }
+    }
+
+    String argument(int index) {
+      String named = argumentNames[index];
+      return "argument " + (index + 1) + (named == null ? "" : " (" + named + ")");
+    }
+
+    @Override
+    protected final <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
+      List<JsonNode> values = new ArrayList<>(arguments.size());
+      for (int i = 0; i < arguments.size(); i++) {
+        JsonNode value = (JsonNode) arguments.get(i).value();
+        check(i, value);
+        values.add(value);
+      }
+      return apply(runtime, values);
+    }
+
+    abstract <T> T apply(Adapter<T> runtime, List<JsonNode> arguments);
   }
 
   private interface LongOp {
@@ -67,36 +140,33 @@ final class MedTechFunctions {
           "negative exponent " + exponent + " with integer arguments; write the base as a float");
     }
     long result = 1;
-    for (long i = 0; i < exponent; i++) {
+    for (long i = 0; i < exponent && result != 0 && !(result == 1 && base == 1); i++) {
       result = Math.multiplyExact(result, base);
-      if (result == 0 || result == 1 && base == 1) {
-        break;
-      }
     }
     return result;
   }
 
   /** Two-argument arithmetic with MedTech's integer/float typing. */
-  private static final class Arithmetic extends BaseFunction {
+  private static final class Arithmetic extends MedTechFunction {
     private final LongOp longOp;
     private final DoubleOp doubleOp;
 
     Arithmetic(String name, LongOp longOp, DoubleOp doubleOp) {
-      super(name, ArgumentConstraints.anyValue(), ArgumentConstraints.anyValue());
+      super(name, new ArgType[] {ArgType.NUMBER, ArgType.NUMBER}, new String[2]);
       this.longOp = longOp;
       this.doubleOp = doubleOp;
     }
 
     @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      JsonNode a = number(name(), arguments, 0);
-      JsonNode b = number(name(), arguments, 1);
+    <T> T apply(Adapter<T> runtime, List<JsonNode> arguments) {
+      JsonNode a = arguments.get(0);
+      JsonNode b = arguments.get(1);
       try {
-        if (isInteger(a) && isInteger(b)) {
+        if (a.isIntegralNumber() && b.isIntegralNumber()) {
           return runtime.createNumber(longOp.apply(a.longValue(), b.longValue()));
         }
         double result = doubleOp.apply(a.doubleValue(), b.doubleValue());
-        if (Double.isInfinite(result) || Double.isNaN(result)) {
+        if (!Double.isFinite(result)) {
           throw new ArithmeticException("result is not a finite number");
         }
         return runtime.createNumber(result);
@@ -112,29 +182,24 @@ final class MedTechFunctions {
   }
 
   /** {@code insertString(original, toInsert, position)}. */
-  private static final class InsertString extends BaseFunction {
+  private static final class InsertString extends MedTechFunction {
     InsertString() {
       super(
           "insertString",
-          ArgumentConstraints.anyValue(),
-          ArgumentConstraints.anyValue(),
-          ArgumentConstraints.anyValue());
+          new ArgType[] {ArgType.STRING, ArgType.STRING, ArgType.INTEGER},
+          new String[] {"original", "toInsert", "position"});
     }
 
     @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      String original = text(name(), arguments, 0);
-      String toInsert = text(name(), arguments, 1);
-      JsonNode position = number(name(), arguments, 2);
-      if (!isInteger(position)) {
-        throw new JmesPathFunctionException(
-            name(), "argument 3 (position) must be an integer, got " + position);
-      }
-      long at = position.longValue();
+    <T> T apply(Adapter<T> runtime, List<JsonNode> arguments) {
+      String original = arguments.get(0).textValue();
+      String toInsert = arguments.get(1).textValue();
+      long at = arguments.get(2).longValue();
       if (at < 0 || at > original.length()) {
         throw new JmesPathFunctionException(
             name(),
-            "argument 3 (position) is "
+            argument(2)
+                + " is "
                 + at
                 + ", outside 0.."
                 + original.length()
@@ -147,77 +212,42 @@ final class MedTechFunctions {
   }
 
   /** {@code fromUnixTimestamp(seconds)} and {@code fromUnixTimestampMs(milliseconds)}. */
-  private static final class FromUnixTimestamp extends BaseFunction {
+  private static final class FromUnixTimestamp extends MedTechFunction {
     private final long millisPerUnit;
 
     FromUnixTimestamp(String name, long millisPerUnit) {
-      super(name, ArgumentConstraints.anyValue());
+      super(
+          name,
+          new ArgType[] {ArgType.INTEGER},
+          new String[] {millisPerUnit == 1 ? "milliseconds" : "seconds"});
       this.millisPerUnit = millisPerUnit;
     }
 
     @Override
-    protected <T> T callFunction(Adapter<T> runtime, List<FunctionArgument<T>> arguments) {
-      JsonNode value = number(name(), arguments, 0);
-      if (!isInteger(value)) {
-        throw new JmesPathFunctionException(
-            name(), "argument 1 must be an integer, got " + describe(value));
-      }
+    <T> T apply(Adapter<T> runtime, List<JsonNode> arguments) {
+      JsonNode value = arguments.get(0);
       try {
         Instant instant =
             Instant.ofEpochMilli(Math.multiplyExact(value.longValue(), millisPerUnit));
         return runtime.createString(Timestamps.format(instant));
       } catch (ArithmeticException | DateTimeException e) {
         throw new JmesPathFunctionException(
-            name(), "argument 1 (" + value + ") is outside the supported time range");
+            name(), argument(0) + " (" + value + ") is outside the supported time range");
       }
     }
   }
 
-  private static boolean isInteger(JsonNode n) {
-    return n.isIntegralNumber() && n.canConvertToLong();
-  }
-
-  private static <T> JsonNode number(
-      String function, List<FunctionArgument<T>> arguments, int index) {
-    JsonNode n = node(arguments, index);
-    if (!n.isNumber()) {
-      throw new JmesPathFunctionException(
-          function, "argument " + (index + 1) + " must be a number, got " + describe(n));
+  static String describe(JsonNode n) {
+    if (n.isNull() || n.isMissingNode()) {
+      return "null (the expression found nothing)";
     }
-    if (n.isIntegralNumber() && !n.canConvertToLong()) {
-      throw new JmesPathFunctionException(
-          function, "argument " + (index + 1) + " (" + n + ") is outside the 64-bit integer range");
-    }
-    return n;
-  }
-
-  private static <T> String text(String function, List<FunctionArgument<T>> arguments, int index) {
-    JsonNode n = node(arguments, index);
-    if (!n.isTextual()) {
-      throw new JmesPathFunctionException(
-          function, "argument " + (index + 1) + " must be a string, got " + describe(n));
-    }
-    return n.textValue();
-  }
-
-  private static <T> JsonNode node(List<FunctionArgument<T>> arguments, int index) {
-    return (JsonNode) arguments.get(index).value();
-  }
-
-  private static String describe(JsonNode n) {
     String type =
-        n.isNull()
-            ? "null"
-            : n.isTextual()
-                ? "string"
-                : n.isIntegralNumber()
-                    ? "integer"
-                    : n.isNumber() ? "float" : n.getNodeType().name().toLowerCase();
+        n.isTextual()
+            ? "string"
+            : n.isIntegralNumber()
+                ? "integer"
+                : n.isNumber() ? "float" : n.getNodeType().name().toLowerCase();
     String text = n.toString();
-    return n.isNull() ? "null (the expression found nothing)" : type + " " + abbreviate(text);
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    return type + " " + (text.length() <= 40 ? text : text.substring(0, 37) + "...");
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -18,7 +19,16 @@ import java.util.Map;
  * must be reported at the line and column a user can jump to.
  */
 final class LocatedJson {
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  /**
+   * Mappings are shallow; the limit keeps the recursive reader far from the thread's stack size.
+   */
+  static final int MAX_NESTING_DEPTH = 100;
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+          .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** A 1-based position in the source text. */

@@ -1,3 +1,0 @@
-package io.iomt.benchmarks;
-
-final class Placeholder {}
