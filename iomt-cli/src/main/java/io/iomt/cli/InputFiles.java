@@ -7,20 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine;
 
 /** Reading the files a command names, and printing mapping problems compiler-style. */
 final class InputFiles {
   private InputFiles() {}
 
-  static byte[] read(CommandLine cli, Path path, String option) {
+  /**
+   * Reads a whole file; an unreadable file is a usage problem (exit 2) reported in one line,
+   * without the usage text.
+   */
+  static byte[] read(Path path, String option) {
     try {
       return Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
-      throw new CommandLine.ParameterException(cli, option + ": no such file: " + path);
+      throw new IllegalArgumentException(option + ": no such file: " + path, e);
     } catch (IOException e) {
-      throw new CommandLine.ParameterException(
-          cli, option + ": cannot read " + path + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          option + ": cannot read " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -33,7 +33,12 @@ public final class IomtCli implements Runnable {
     cli.setExitCodeExceptionMapper(e -> USAGE_OR_MAPPING_ERROR);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("iomt: " + e.getMessage());
+          if (e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("iomt: " + e.getMessage());
+          } else {
+            commandLine.getErr().println("iomt: internal error, please report it: " + e);
+            e.printStackTrace(commandLine.getErr());
+          }
           return USAGE_OR_MAPPING_ERROR;
         });
     int code = cli.execute(args);

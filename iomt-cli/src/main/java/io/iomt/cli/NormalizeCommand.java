@@ -60,8 +60,8 @@ final class NormalizeCommand implements Callable<Integer> {
     if (maxMessageBytes <= 0) {
       throw new CommandLine.ParameterException(cli, "--max-message-bytes must be positive");
     }
-    byte[] mapping = InputFiles.read(cli, deviceMapping, "--device-mapping");
-    byte[] events = InputFiles.read(cli, input, "--input");
+    byte[] mapping = InputFiles.read(deviceMapping, "--device-mapping");
+    byte[] events = InputFiles.read(input, "--input");
     EnvelopeReader reader =
         new EnvelopeReader(MessageLimits.DEFAULTS.withMaxMessageBytes(maxMessageBytes));
     PrintWriter err = cli.getErr();

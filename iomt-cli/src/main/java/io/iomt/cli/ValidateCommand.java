@@ -33,10 +33,10 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine cli = spec.commandLine();
     List<TemplateProblem> problems =
-        DeviceMapping.validate(InputFiles.read(cli, deviceMapping, "--device-mapping"));
+        DeviceMapping.validate(InputFiles.read(deviceMapping, "--device-mapping"));
     InputFiles.printProblems(cli.getErr(), deviceMapping, problems);
     if (fhirMapping != null) {
-      InputFiles.read(cli, fhirMapping, "--fhir-mapping");
+      InputFiles.read(fhirMapping, "--fhir-mapping");
       cli.getErr()
           .println(
               fhirMapping
