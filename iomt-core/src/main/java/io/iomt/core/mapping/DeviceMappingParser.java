@@ -8,10 +8,12 @@ import io.iomt.core.jmespath.JmesPathSyntaxException;
 import io.iomt.core.jsonpath.JsonPath;
 import io.iomt.core.jsonpath.JsonPathSyntaxException;
 import io.iomt.core.mapping.ContentTemplate.ValueTemplate;
-import io.iomt.core.mapping.LocatedJson.Position;
+import io.iomt.core.template.LocatedJson;
+import io.iomt.core.template.LocatedJson.Position;
+import io.iomt.core.template.Problems;
+import io.iomt.core.template.Props;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -29,7 +31,7 @@ final class DeviceMappingParser {
   private static final List<MappingExpression> IOT_CENTRAL_TIMESTAMPS =
       List.of(jsonPath("$.enqueuedTime"));
 
-  private final List<TemplateProblem> problems = new ArrayList<>();
+  private final Problems problems = new Problems();
   private final List<ContentTemplate> templates = new ArrayList<>();
   private LocatedJson doc;
 
@@ -56,18 +58,14 @@ final class DeviceMappingParser {
       return result();
     }
     collection("", true);
-    if (problems.stream().noneMatch(TemplateProblem::isError) && templates.isEmpty()) {
+    if (!problems.hasErrors() && templates.isEmpty()) {
       warning(doc.valueAt(""), "The mapping has no templates, so no message will match it");
     }
     return result();
   }
 
   private Result result() {
-    problems.sort(
-        Comparator.comparing((TemplateProblem p) -> !p.isError())
-            .thenComparingInt(TemplateProblem::line)
-            .thenComparingInt(TemplateProblem::column));
-    return new Result(List.copyOf(templates), List.copyOf(problems));
+    return new Result(List.copyOf(templates), problems.sorted());
   }
 
   /** {@code {"templateType": "CollectionContent", "template": [...]}}. */
@@ -359,24 +357,15 @@ final class DeviceMappingParser {
   // --- helpers shared with Props ------------------------------------------------------------
 
   private Props props(String pointer, String what) {
-    JsonNode node = pointer.isEmpty() ? doc.root() : at(pointer);
-    if (node == null || !node.isObject()) {
-      error(doc.valueAt(pointer), "Expected " + what + " to be a JSON object");
-      return null;
-    }
-    return new Props(this, doc, pointer, node, what);
+    return Props.of(problems, doc, pointer, what);
   }
 
-  private JsonNode at(String pointer) {
-    return doc.root().at(pointer);
+  private void error(Position at, String message) {
+    problems.error(at, message);
   }
 
-  void error(Position at, String message) {
-    problems.add(TemplateProblem.error(at.line(), at.column(), message));
-  }
-
-  void warning(Position at, String message) {
-    problems.add(TemplateProblem.warning(at.line(), at.column(), message));
+  private void warning(Position at, String message) {
+    problems.warning(at, message);
   }
 
   private static MappingExpression jsonPath(String expression) {

@@ -1,4 +1,4 @@
-package io.iomt.core.mapping;
+package io.iomt.core.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
@@ -10,22 +10,55 @@ import java.util.Locale;
  * The properties of one mapping object, looked up case-insensitively as MedTech does, reporting
  * unknown, duplicate, missing and mistyped properties to the parser.
  */
-final class Props {
-  private final DeviceMappingParser parser;
+public final class Props {
+  private final Problems problems;
   private final LocatedJson doc;
   private final String pointer;
   private final JsonNode object;
   private final String what;
 
-  Props(DeviceMappingParser parser, LocatedJson doc, String pointer, JsonNode object, String what) {
-    this.parser = parser;
+  private Props(Problems problems, LocatedJson doc, String pointer, JsonNode object, String what) {
+    this.problems = problems;
     this.doc = doc;
     this.pointer = pointer;
     this.object = object;
     this.what = what;
   }
 
-  List<String> names() {
+  /**
+   * The properties of the object at {@code pointer} ({@code ""} for the root), or null after
+   * reporting that it is not an object.
+   */
+  public static Props of(Problems problems, LocatedJson doc, String pointer, String what) {
+    JsonNode node = pointer.isEmpty() ? doc.root() : doc.root().at(pointer);
+    if (node == null || !node.isObject()) {
+      problems.error(doc.valueAt(pointer), "Expected " + what + " to be a JSON object");
+      return null;
+    }
+    return new Props(problems, doc, pointer, node, what);
+  }
+
+  /** What this object is, for messages ("a CodeValueFhir template"). */
+  public String what() {
+    return what;
+  }
+
+  /** Position of this object's opening brace. */
+  public LocatedJson.Position position() {
+    return doc.valueAt(pointer);
+  }
+
+  /** Position of a property's value (or of this object when the property is absent). */
+  public LocatedJson.Position valueAt(String canonical) {
+    return actual(canonical) == null ? position() : doc.valueAt(pointer(canonical));
+  }
+
+  /** Position of a property's name as spelled in the file. */
+  public LocatedJson.Position nameAt(String name) {
+    return doc.nameAt(pointerOf(name));
+  }
+
+  public List<String> names() {
     List<String> names = new ArrayList<>();
     object.fieldNames().forEachRemaining(names::add);
     return names;
@@ -41,34 +74,35 @@ final class Props {
     return null;
   }
 
-  JsonNode get(String canonical) {
+  public JsonNode get(String canonical) {
     String name = actual(canonical);
     return name == null ? null : object.get(name);
   }
 
   /** JSON Pointer of the property (as spelled in the file, or canonical when absent). */
-  String pointer(String canonical) {
+  public String pointer(String canonical) {
     String name = actual(canonical);
     return pointerOf(name == null ? canonical : name);
   }
 
-  String pointerOf(String name) {
+  public String pointerOf(String name) {
     return pointer + "/" + LocatedJson.escape(name);
   }
 
-  void missing(String canonical) {
-    parser.error(doc.valueAt(pointer), "Missing required property '" + canonical + "' in " + what);
+  public void missing(String canonical) {
+    problems.error(
+        doc.valueAt(pointer), "Missing required property '" + canonical + "' in " + what);
   }
 
   /** A required non-blank string property, or null after reporting the problem. */
-  String requiredText(String canonical) {
+  public String requiredText(String canonical) {
     JsonNode node = get(canonical);
     if (node == null || node.isNull()) {
       missing(canonical);
       return null;
     }
     if (!node.isTextual() || node.asText().isBlank()) {
-      parser.error(
+      problems.error(
           doc.valueAt(pointer(canonical)),
           "'" + canonical + "' must be a non-empty string in " + what);
       return null;
@@ -77,7 +111,7 @@ final class Props {
   }
 
   /** An optional boolean; {@code "true"}/{@code "false"} strings count, as in MedTech. */
-  boolean bool(String canonical) {
+  public boolean bool(String canonical) {
     JsonNode node = get(canonical);
     if (node == null || node.isNull()) {
       return false;
@@ -94,15 +128,15 @@ final class Props {
         return false;
       }
     }
-    parser.error(
+    problems.error(
         doc.valueAt(pointer(canonical)), "'" + canonical + "' must be true or false, not " + node);
     return false;
   }
 
-  void rejectUnknown(Collection<String> allowed, String kind) {
+  public void rejectUnknown(Collection<String> allowed, String kind) {
     for (String name : names()) {
       if (canonical(name, allowed) == null) {
-        parser.error(
+        problems.error(
             doc.nameAt(pointerOf(name)),
             "Unknown property '" + name + "' in " + what + suggestion(name, allowed));
       }
@@ -113,24 +147,24 @@ final class Props {
   /**
    * Reports properties spelled twice in different cases ({@code typeName} and {@code TypeName}).
    */
-  void reportDuplicates() {
+  public void reportDuplicates() {
     List<String> names = names();
     for (int i = 0; i < names.size(); i++) {
       for (int j = 0; j < i; j++) {
         if (names.get(i).equalsIgnoreCase(names.get(j))) {
-          parser.error(
+          problems.error(
               doc.nameAt(pointerOf(names.get(i))),
               "Property '" + names.get(i) + "' appears twice in " + what);
         }
       }
       LocatedJson.Position repeated = doc.duplicateAt(pointerOf(names.get(i)));
       if (repeated != null) {
-        parser.error(repeated, "Property '" + names.get(i) + "' appears twice in " + what);
+        problems.error(repeated, "Property '" + names.get(i) + "' appears twice in " + what);
       }
     }
   }
 
-  static String canonical(String name, Collection<String> known) {
+  public static String canonical(String name, Collection<String> known) {
     for (String k : known) {
       if (k.equalsIgnoreCase(name)) {
         return k;
@@ -139,7 +173,7 @@ final class Props {
     return null;
   }
 
-  static String suggestion(String name, Collection<String> known) {
+  public static String suggestion(String name, Collection<String> known) {
     String best = null;
     int bestDistance = 4;
     for (String k : known) {

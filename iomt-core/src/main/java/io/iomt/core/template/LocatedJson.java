@@ -1,4 +1,4 @@
-package io.iomt.core.mapping;
+package io.iomt.core.template;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -18,11 +18,11 @@ import java.util.Map;
  * every property name, keyed by JSON Pointer. Jackson trees keep no positions, and mapping problems
  * must be reported at the line and column a user can jump to.
  */
-final class LocatedJson {
+public final class LocatedJson {
   /**
    * Mappings are shallow; the limit keeps the recursive reader far from the thread's stack size.
    */
-  static final int MAX_NESTING_DEPTH = 100;
+  public static final int MAX_NESTING_DEPTH = 100;
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
@@ -32,8 +32,8 @@ final class LocatedJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   /** A 1-based position in the source text. */
-  record Position(int line, int column) {
-    static final Position UNKNOWN = new Position(0, 0);
+  public record Position(int line, int column) {
+    public static final Position UNKNOWN = new Position(0, 0);
   }
 
   private final JsonNode root;
@@ -52,7 +52,7 @@ final class LocatedJson {
     this.duplicates = duplicates;
   }
 
-  static LocatedJson parse(byte[] json) throws IOException {
+  public static LocatedJson parse(byte[] json) throws IOException {
     Map<String, Position> values = new HashMap<>();
     Map<String, Position> names = new HashMap<>();
     Map<String, Position> duplicates = new HashMap<>();
@@ -133,26 +133,26 @@ final class LocatedJson {
     return new Position(location.getLineNr(), location.getColumnNr());
   }
 
-  static String escape(String name) {
+  public static String escape(String name) {
     return name.replace("~", "~0").replace("/", "~1");
   }
 
-  JsonNode root() {
+  public JsonNode root() {
     return root;
   }
 
   /** Position of the value at {@code pointer}. */
-  Position valueAt(String pointer) {
+  public Position valueAt(String pointer) {
     return values.getOrDefault(pointer, Position.UNKNOWN);
   }
 
   /** Position of a repeated property name (exact spelling), or null when it appears once. */
-  Position duplicateAt(String pointer) {
+  public Position duplicateAt(String pointer) {
     return duplicates.get(pointer);
   }
 
   /** Position of the property name whose value is at {@code pointer}. */
-  Position nameAt(String pointer) {
+  public Position nameAt(String pointer) {
     return names.getOrDefault(pointer, valueAt(pointer));
   }
 }
