@@ -9,10 +9,14 @@ public final class IncompatibleDataException extends DataException {
   private static final long serialVersionUID = 1L;
 
   public IncompatibleDataException(String message) {
-    this(message, null);
+    this(message, (Throwable) null);
   }
 
   public IncompatibleDataException(String message, Throwable cause) {
     super(message, ErrorStage.NORMALIZATION, cause);
+  }
+
+  public IncompatibleDataException(String message, ErrorStage stage) {
+    super(message, stage, null);
   }
 }

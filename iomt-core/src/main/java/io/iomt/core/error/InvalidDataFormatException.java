@@ -8,10 +8,14 @@ public final class InvalidDataFormatException extends DataException {
   private static final long serialVersionUID = 1L;
 
   public InvalidDataFormatException(String message) {
-    this(message, null);
+    this(message, (Throwable) null);
   }
 
   public InvalidDataFormatException(String message, Throwable cause) {
     super(message, ErrorStage.NORMALIZATION, cause);
+  }
+
+  public InvalidDataFormatException(String message, ErrorStage stage) {
+    super(message, stage, null);
   }
 }

@@ -10,6 +10,7 @@ import io.iomt.core.jsonpath.JsonPath;
 import io.iomt.core.measurement.Measurement;
 import io.iomt.core.measurement.MeasurementProperty;
 import io.iomt.core.measurement.Timestamps;
+import io.iomt.core.template.LocatedJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +22,13 @@ import java.util.function.Consumer;
  * and thread-safe.
  *
  * @param position 1-based index of the template in the mapping, for messages
+ * @param typeNameAt where the typeName is written in the mapping file
  * @param timestamps the timestamp expression and its fallbacks, tried in order
  * @param correlationId null when the template maps none; when set its value is required
  */
 record ContentTemplate(
     int position,
+    LocatedJson.Position typeNameAt,
     TemplateKind kind,
     String typeName,
     MappingExpression typeMatch,

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iomt.core.error.InvalidTemplateException;
 import io.iomt.core.error.TemplateProblem;
 import io.iomt.core.measurement.Measurement;
+import io.iomt.core.template.LocatedJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -74,6 +78,28 @@ public final class DeviceMapping {
     LinkedHashSet<String> names = new LinkedHashSet<>();
     templates.forEach(t -> names.add(t.typeName()));
     return List.copyOf(names);
+  }
+
+  /**
+   * The value names each type's templates produce, by type name as first written (templates that
+   * share a type name contribute to one entry).
+   */
+  public Map<String, Set<String>> valueNamesByType() {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (ContentTemplate t : templates) {
+      Set<String> names = out.computeIfAbsent(t.typeName(), k -> new LinkedHashSet<>());
+      t.values().forEach(v -> names.add(v.name()));
+    }
+    return out;
+  }
+
+  /** Where the first template of a type declares its typeName. */
+  public LocatedJson.Position typeNameAt(String typeName) {
+    return templates.stream()
+        .filter(t -> t.typeName().equals(typeName))
+        .findFirst()
+        .map(ContentTemplate::typeNameAt)
+        .orElse(LocatedJson.Position.UNKNOWN);
   }
 
   /** Number of content templates (nested collections flattened). */

@@ -215,6 +215,7 @@ final class DeviceMappingParser {
       templates.add(
           new ContentTemplate(
               templates.size() + 1,
+              props.valueAt("typeName"),
               kind,
               typeName,
               typeMatch,
