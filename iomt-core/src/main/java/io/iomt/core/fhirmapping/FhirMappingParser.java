@@ -1,12 +1,10 @@
 package io.iomt.core.fhirmapping;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iomt.core.error.TemplateProblem;
 import io.iomt.core.template.LocatedJson;
 import io.iomt.core.template.Problems;
 import io.iomt.core.template.Props;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,18 +30,8 @@ final class FhirMappingParser {
   private final Map<String, LocatedJson.Position> positions = new HashMap<>();
 
   Result parse(byte[] json) {
-    try {
-      doc = LocatedJson.parse(json);
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      problems.add(
-          TemplateProblem.error(
-              at == null ? 0 : at.getLineNr(),
-              at == null ? 0 : at.getColumnNr(),
-              "The mapping is not valid JSON: " + e.getOriginalMessage()));
-      return new Result(List.of(), Map.of(), problems.sorted());
-    } catch (IOException e) {
-      problems.add(TemplateProblem.error(1, 1, "The mapping cannot be read: " + e.getMessage()));
+    doc = LocatedJson.read(json, problems);
+    if (doc == null) {
       return new Result(List.of(), Map.of(), problems.sorted());
     }
     Props root = Props.of(problems, doc, "", "the root object");

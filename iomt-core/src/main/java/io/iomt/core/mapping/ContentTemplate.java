@@ -1,5 +1,7 @@
 package io.iomt.core.mapping;
 
+import static java.util.stream.Collectors.joining;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -116,7 +118,10 @@ record ContentTemplate(
                           + " as a date-time (expected ISO-8601, e.g. 2021-07-07T17:00:00Z)"
                           + where()));
     }
-    throw missing("timestamp", timestamps.get(0));
+    throw new IncompatibleDataException(
+        "Unable to extract required value for [timestamp] using "
+            + timestamps.stream().map(MappingExpression::text).collect(joining(" or "))
+            + where());
   }
 
   private String requiredText(JsonNode root, MappingExpression expression, String field) {

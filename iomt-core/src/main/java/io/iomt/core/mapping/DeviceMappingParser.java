@@ -1,6 +1,5 @@
 package io.iomt.core.mapping;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.iomt.core.error.TemplateProblem;
 import io.iomt.core.jmespath.JmesPathExpression;
@@ -12,7 +11,6 @@ import io.iomt.core.template.LocatedJson;
 import io.iomt.core.template.LocatedJson.Position;
 import io.iomt.core.template.Problems;
 import io.iomt.core.template.Props;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,18 +41,8 @@ final class DeviceMappingParser {
   }
 
   Result parse(byte[] json) {
-    try {
-      doc = LocatedJson.parse(json);
-    } catch (JsonProcessingException e) {
-      var at = e.getLocation();
-      problems.add(
-          TemplateProblem.error(
-              at == null ? 0 : at.getLineNr(),
-              at == null ? 0 : at.getColumnNr(),
-              "The mapping is not valid JSON: " + e.getOriginalMessage()));
-      return result();
-    } catch (IOException e) {
-      problems.add(TemplateProblem.error(1, 1, "The mapping cannot be read: " + e.getMessage()));
+    doc = LocatedJson.read(json, problems);
+    if (doc == null) {
       return result();
     }
     collection("", true);
@@ -132,7 +120,8 @@ final class DeviceMappingParser {
   }
 
   private void content(TemplateKind kind, String pointer) {
-    String what = "a " + kind.displayName + " template";
+    String what =
+        (kind.displayName.startsWith("I") ? "an " : "a ") + kind.displayName + " template";
     Props props = props(pointer, what);
     if (props == null) {
       return;

@@ -2,7 +2,9 @@ package io.iomt.core.template;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +54,31 @@ public final class LocatedJson {
     this.duplicates = duplicates;
   }
 
-  public static LocatedJson parse(byte[] json) throws IOException {
+  /**
+   * Parses a mapping file, or returns null after recording why it is not valid JSON (at the
+   * offending position, with the parser's reason only).
+   */
+  public static LocatedJson read(byte[] json, Problems problems) {
+    try {
+      return parse(json);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String reason = e.getOriginalMessage();
+      int nl = reason == null ? -1 : reason.indexOf('\n');
+      problems.add(
+          io.iomt.core.error.TemplateProblem.error(
+              at == null || at.getLineNr() < 1 ? 1 : at.getLineNr(),
+              at == null || at.getColumnNr() < 1 ? 1 : at.getColumnNr(),
+              "The mapping is not valid JSON: " + (nl < 0 ? reason : reason.substring(0, nl))));
+    } catch (IOException e) {
+      problems.add(
+          io.iomt.core.error.TemplateProblem.error(
+              1, 1, "The mapping cannot be read: " + e.getMessage()));
+    }
+    return null;
+  }
+
+  static LocatedJson parse(byte[] json) throws IOException {
     Map<String, Position> values = new HashMap<>();
     Map<String, Position> names = new HashMap<>();
     Map<String, Position> duplicates = new HashMap<>();
@@ -63,12 +89,7 @@ public final class LocatedJson {
       }
       JsonNode root = read(p, "", values, names, duplicates);
       if (p.nextToken() != null) {
-        JsonLocation at = p.currentTokenLocation();
-        throw new IOException(
-            "Unexpected content after the end of the JSON document at line "
-                + at.getLineNr()
-                + ", column "
-                + at.getColumnNr());
+        throw new JsonParseException(p, "Unexpected content after the end of the JSON document");
       }
       return new LocatedJson(root, values, names, duplicates);
     }
