@@ -46,6 +46,8 @@ public final class ObservationFactory {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS'Z'").withZone(ZoneOffset.UTC);
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
+  private static final ca.uhn.fhir.context.FhirContext R4 =
+      ca.uhn.fhir.context.FhirContext.forR4Cached();
 
   private final String codeSystem;
   private final String identifierSystem;
@@ -142,12 +144,26 @@ public final class ObservationFactory {
     Instant previousStart = existingStart(existing);
     merged.setEffective(period(start, end));
     applyValues(merged, group, previousStart, start, end);
-    if (merged.equalsDeep(existing)) {
+    if (sameContent(merged, existing)) {
       return Optional.empty();
     }
     merged.setStatus(ObservationStatus.AMENDED);
     merged.setIssuedElement(issuedNow());
     return Optional.of(merged);
+  }
+
+  /**
+   * Compares what the server would store, ignoring {@code meta}: the canonical JSON of both. {@code
+   * equalsDeep} is not enough, since a resource parsed from the server and one built here can hold
+   * the same value in different representations (date precision flags, decimal scale).
+   */
+  private static boolean sameContent(Observation a, Observation b) {
+    Observation x = a.copy();
+    Observation y = b.copy();
+    x.setMeta(null);
+    y.setMeta(null);
+    var json = R4.newJsonParser();
+    return json.encodeResourceToString(x).equals(json.encodeResourceToString(y));
   }
 
   private void applyValues(
@@ -236,7 +252,9 @@ public final class ObservationFactory {
     }
     return new SampledData()
         .setOrigin(origin)
-        .setPeriod(BigDecimal.valueOf(s.defaultPeriod()).stripTrailingZeros())
+        .setPeriod(
+            new BigDecimal(
+                BigDecimal.valueOf(s.defaultPeriod()).stripTrailingZeros().toPlainString()))
         .setDimensions(1)
         .setData(SampledDataCodec.encode(all, start, end, s.defaultPeriod()));
   }

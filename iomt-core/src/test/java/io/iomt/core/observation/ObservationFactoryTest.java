@@ -181,6 +181,30 @@ class ObservationFactoryTest {
   }
 
   @Test
+  void aReplayAfterAServerRoundTripIsStillRecognisedAsNoChange() {
+    ObservationFactory f = new ObservationFactory(T0);
+    for (ObservationGroup g :
+        List.of(
+            group(SAMPLE, m("spo2", "d", "2021-07-07T17:00:00Z", "spo2", "97.50")),
+            group(SAMPLE, m("heartrate", "d", "2021-07-07T17:00:00.123Z", "hr", "72.0")),
+            group(
+                SAMPLE,
+                m(
+                    "bloodpressure",
+                    "d",
+                    "2021-07-07T17:00:00Z",
+                    "systolic",
+                    "120",
+                    "diastolic",
+                    "80")))) {
+      String json = R4Validator.R4.newJsonParser().encodeResourceToString(f.create(g, SUBJECT));
+      Observation stored = R4Validator.R4.newJsonParser().parseResource(Observation.class, json);
+      stored.getMeta().setVersionId("1").setLastUpdated(new java.util.Date());
+      assertThat(new ObservationFactory(T1).merge(stored, g)).as(json).isEmpty();
+    }
+  }
+
+  @Test
   void aMissingComponentIsAddedAndAPresentOneReplacedOnMerge() {
     ObservationFactory f = new ObservationFactory(T0);
     Observation first =

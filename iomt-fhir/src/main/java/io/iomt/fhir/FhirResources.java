@@ -1,0 +1,122 @@
+package io.iomt.fhir;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.iomt.core.error.FhirResourceRejectedException;
+import io.iomt.core.error.MultipleResourceFoundException;
+import io.iomt.fhir.http.FhirHttp;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * Typed FHIR operations over {@link FhirHttp}: search by identifier, conditional PUT, and bundles.
+ * Resources are parsed and written with HAPI's R4 JSON parser. Thread-safe.
+ */
+public final class FhirResources {
+  static final FhirContext R4 = FhirContext.forR4Cached();
+
+  private final FhirHttp http;
+
+  public FhirResources(FhirHttp http) {
+    this.http = http;
+  }
+
+  public FhirHttp http() {
+    return http;
+  }
+
+  /** A resource by identifier; empty when none; several are an error. */
+  public <T extends Resource> Optional<T> findByIdentifier(
+      Class<T> type, String system, String value) {
+    String token = (system == null || system.isBlank() ? "" : system + "|") + value;
+    String resourceType = R4.getResourceType(type);
+    FhirHttp.Response r =
+        http.get(
+            resourceType
+                + "?identifier="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                + "&_count=2");
+    if (!r.isSuccess()) {
+      throw new FhirResourceRejectedException(
+          "Searching "
+              + resourceType
+              + " by identifier "
+              + token
+              + " failed with HTTP "
+              + r.status()
+              + FhirHttp.outcomeText(r.body()));
+    }
+    Bundle bundle = parse(r.body(), Bundle.class);
+    List<T> found = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      if (type.isInstance(e.getResource())
+          && (!e.hasSearch() || e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)) {
+        found.add(type.cast(e.getResource()));
+      }
+    }
+    if (found.size() > 1) {
+      throw new MultipleResourceFoundException(
+          "Several "
+              + resourceType
+              + " resources have the identifier "
+              + token
+              + "; it must be unique");
+    }
+    return found.stream().findFirst();
+  }
+
+  /**
+   * PUTs a resource with a client-chosen id (update-as-create), optionally versioned. Returns the
+   * response for the caller to judge (201/200 success, 409/412 conflict, 4xx rejected).
+   */
+  public FhirHttp.Response put(Resource resource, String ifMatchVersion) {
+    String path = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    Map<String, String> headers =
+        ifMatchVersion == null ? Map.of() : Map.of("If-Match", "W/\"" + ifMatchVersion + "\"");
+    return http.send("PUT", path, encode(resource), headers);
+  }
+
+  /** Posts a batch or transaction bundle; returns the response bundle, or the raw failure. */
+  public FhirHttp.Response postBundle(Bundle bundle) {
+    return http.send("POST", "", encode(bundle), Map.of());
+  }
+
+  public static String encode(Resource resource) {
+    return R4.newJsonParser().encodeResourceToString(resource);
+  }
+
+  public static <T extends Resource> T parse(String json, Class<T> type) {
+    return R4.newJsonParser().parseResource(type, json);
+  }
+
+  /** The HTTP status code at the start of a bundle entry's response status ("201 Created"). */
+  public static int statusCode(String status) {
+    if (status == null) {
+      return 0;
+    }
+    String s = status.trim();
+    int space = s.indexOf(' ');
+    try {
+      return Integer.parseInt(space < 0 ? s : s.substring(0, space));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** The version in an ETag ({@code W/"3"} gives {@code 3}), or null. */
+  public static String version(String etag) {
+    if (etag == null) {
+      return null;
+    }
+    String v = etag.trim();
+    if (v.startsWith("W/")) {
+      v = v.substring(2);
+    }
+    return v.replace("\"", "");
+  }
+}

@@ -1,0 +1,2 @@
+/** Resolving Device, Patient and Encounter for measurements, with bounded caches. */
+package io.iomt.fhir.identity;
