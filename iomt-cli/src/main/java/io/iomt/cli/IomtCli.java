@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = IomtCli.Version.class,
     description = "IoMT connector for FHIR: mapping tools.",
-    subcommands = {NormalizeCommand.class, ValidateCommand.class})
+    subcommands = {NormalizeCommand.class, ValidateCommand.class, MappingCommand.class})
 public final class IomtCli implements Runnable {
   public static final int OK = 0;
   public static final int DATA_ERROR = 1;
@@ -50,7 +50,7 @@ public final class IomtCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: use 'normalize' or 'validate'");
+        spec.commandLine(), "Missing command: use 'normalize', 'validate' or 'mapping test'");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,6 +1,8 @@
 package io.iomt.cli;
 
 import io.iomt.core.error.TemplateProblem;
+import io.iomt.core.fhirmapping.FhirMapping;
+import io.iomt.core.fhirmapping.MappingCrossCheck;
 import io.iomt.core.mapping.DeviceMapping;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +16,9 @@ import picocli.CommandLine.Option;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Validates a device mapping (and, later, a FHIR mapping against it).",
-      "Exit 0 when valid, 2 with one line per problem (file:line:column: message) otherwise."
+      "Validates a device mapping and, with --fhir-mapping, a FHIR mapping and how the two fit",
+      "together. Exit 0 when valid (warnings allowed), 2 with one line per problem",
+      "(file:line:column: message) otherwise."
     })
 final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -26,26 +29,36 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(
       names = "--fhir-mapping",
       paramLabel = "FILE",
-      description = "FHIR destination mapping (validation not supported yet).")
+      description =
+          "FHIR destination mapping (CollectionFhir), checked against the device mapping.")
   Path fhirMapping;
 
   @Override
   public Integer call() {
     CommandLine cli = spec.commandLine();
-    List<TemplateProblem> problems =
-        DeviceMapping.validate(InputFiles.read(deviceMapping, "--device-mapping"));
+    byte[] deviceBytes = InputFiles.read(deviceMapping, "--device-mapping");
+    List<TemplateProblem> problems = DeviceMapping.validate(deviceBytes);
     InputFiles.printProblems(cli.getErr(), deviceMapping, problems);
-    if (fhirMapping != null) {
-      InputFiles.read(fhirMapping, "--fhir-mapping");
-      cli.getErr()
-          .println(
-              fhirMapping
-                  + ": warning: FHIR mapping validation is not supported yet; only the device"
-                  + " mapping was checked");
-    }
     boolean valid = problems.stream().noneMatch(TemplateProblem::isError);
+    if (fhirMapping != null) {
+      byte[] fhirBytes = InputFiles.read(fhirMapping, "--fhir-mapping");
+      List<TemplateProblem> fhirProblems = FhirMapping.validate(fhirBytes);
+      InputFiles.printProblems(cli.getErr(), fhirMapping, fhirProblems);
+      boolean fhirValid = fhirProblems.stream().noneMatch(TemplateProblem::isError);
+      if (valid && fhirValid) {
+        for (MappingCrossCheck.Finding f :
+            MappingCrossCheck.check(
+                DeviceMapping.parse(deviceBytes), FhirMapping.parse(fhirBytes))) {
+          cli.getErr()
+              .println((f.inDeviceMapping() ? deviceMapping : fhirMapping) + ":" + f.problem());
+          valid &= !f.problem().isError();
+        }
+      }
+      valid &= fhirValid;
+    }
     if (valid) {
-      cli.getOut().println(deviceMapping + ": valid");
+      cli.getOut()
+          .println(deviceMapping + (fhirMapping == null ? "" : " and " + fhirMapping) + ": valid");
     }
     return valid ? IomtCli.OK : IomtCli.USAGE_OR_MAPPING_ERROR;
   }

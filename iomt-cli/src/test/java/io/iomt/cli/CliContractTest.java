@@ -159,14 +159,28 @@ class CliContractTest {
   }
 
   @Test
-  void validateSaysFhirMappingValidationIsNotSupportedYet() throws Exception {
+  void validateChecksTheFhirMappingAndHowItFitsTheDeviceMapping() throws Exception {
+    Path fhir =
+        file(
+            "fhir.json",
+            "{\"templateType\": \"CollectionFhir\", \"template\": [\n"
+                + "  {\"templateType\": \"CodeValueFhir\", \"template\": {\"typeName\": \"spo2\","
+                + " \"codes\": [{\"code\": \"59408-5\"}]}}]}");
     CliRun run =
         CliRun.of(
             "validate",
             "--device-mapping",
             file("m.json", MAPPING).toString(),
             "--fhir-mapping",
-            file("f.json", "{}").toString());
-    assertThat(run.err()).contains("FHIR mapping validation is not supported yet");
+            fhir.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines())
+        .containsExactly(
+            dir.resolve("m.json")
+                + ":3:17: Device type 'heartrate' has no CodeValueFhir template in the FHIR mapping;"
+                + " its measurements would fail with TemplateNotFoundException",
+            fhir
+                + ":2:62: warning: FHIR template 'spo2' is fed by no device template; it will never"
+                + " produce an Observation");
   }
 }

@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
@@ -56,6 +57,20 @@ class FhirWriteIT {
   private static int count(String query) {
     return FhirResources.parse(fhir.http().get(query + "&_summary=count").body(), Bundle.class)
         .getTotal();
+  }
+
+  /**
+   * Registers two devices, resolves the first, then deletes its Device and Patient while the
+   * identity cache still holds them: writes for it are rejected by the server, the other's pass.
+   */
+  private static IdentityResolver resolverWithVanishedDevice(String doomed, String fine) {
+    String[] ids = registerDevice(fhir, doomed, unique("mrn"));
+    registerDevice(fhir, fine, unique("mrn"));
+    IdentityResolver resolver = FhirTestSupport.resolver(fhir, ResolutionType.LOOKUP);
+    resolver.resolve(new GroupKey("heartrate", doomed, null, null, null));
+    FhirTestSupport.assertOk(fhir.http().send("DELETE", "Device/" + ids[1], null, Map.of()));
+    FhirTestSupport.assertOk(fhir.http().send("DELETE", "Patient/" + ids[0], null, Map.of()));
+    return resolver;
   }
 
   @Test
@@ -215,6 +230,42 @@ class FhirWriteIT {
   }
 
   @Test
+  void aStaleCachedVersionMeetsA412AndIsReReadAndMergedInsteadOfOverwritten() {
+    String device = unique("contended");
+    String patient = unique("mrn");
+    ObservationWriter a =
+        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE));
+    ObservationWriter b =
+        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE));
+    String id =
+        a.write(
+                groups(
+                    FhirTestSupport.SAMPLE_MAPPING,
+                    List.of(
+                        measurement(
+                            "spo2", device, patient, "2021-07-07T17:00:00Z", "spo2", "97"))))
+            .created()
+            .get(0)
+            .getIdPart();
+    // Another replica updates the Observation: a's cached version is now stale.
+    b.write(
+        groups(
+            FhirTestSupport.SAMPLE_MAPPING,
+            List.of(measurement("spo2", device, patient, "2021-07-07T17:00:01Z", "spo2", "96"))));
+    WriteReport report =
+        a.write(
+            groups(
+                FhirTestSupport.SAMPLE_MAPPING,
+                List.of(
+                    measurement("spo2", device, patient, "2021-07-07T17:00:02Z", "spo2", "95"))));
+    assertThat(report.updated()).hasSize(1);
+    assertThat(report.rejected()).isEmpty();
+    Observation stored = read(id);
+    assertThat(stored.getValueSampledData().getData()).startsWith("97 96 95 E");
+    assertThat(stored.getMeta().getVersionId()).isEqualTo("3");
+  }
+
+  @Test
   void a429AndA503InFrontOfTheServerAreRetriedHonouringRetryAfter() {
     try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.baseUrl())) {
       List<Duration> sleeps = new ArrayList<>();
@@ -244,16 +295,78 @@ class FhirWriteIT {
   }
 
   @Test
+  void aServerThatStaysUnavailableIsABlockingErrorAndNothingIsReportedWritten() {
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.baseUrl())) {
+      List<Duration> sleeps = new ArrayList<>();
+      FhirResources viaProxy = FhirTestSupport.resources(proxy.baseUrl(), sleeps);
+      proxy.failNext(100, 503, null);
+      ObservationWriter writer =
+          FhirTestSupport.writer(
+              viaProxy, FhirTestSupport.resolver(viaProxy, ResolutionType.CREATE));
+      assertThatThrownBy(
+              () ->
+                  writer.write(
+                      groups(
+                          FhirTestSupport.SAMPLE_MAPPING,
+                          List.of(
+                              measurement(
+                                  "heartrate",
+                                  unique("down"),
+                                  unique("mrn"),
+                                  "2021-07-07T17:00:00Z",
+                                  "hr",
+                                  "60")))))
+          .isInstanceOfSatisfying(
+              io.iomt.core.error.FhirServiceUnavailableException.class,
+              e -> assertThat(e.isBlocking()).isTrue())
+          .hasMessageContaining("is unavailable")
+          .hasMessageContaining("failed 6 times, last with HTTP 503");
+      assertThat(sleeps).hasSize(5);
+    }
+  }
+
+  @Test
+  void aRefusedTokenIsRefreshedOnceThenReportedAsBlockingWithoutTheToken() {
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.baseUrl())) {
+      AtomicInteger invalidations = new AtomicInteger();
+      io.iomt.fhir.auth.TokenProvider tokens =
+          new io.iomt.fhir.auth.TokenProvider() {
+            @Override
+            public java.util.Optional<String> token() {
+              return java.util.Optional.of("tok-" + invalidations.get());
+            }
+
+            @Override
+            public void invalidate() {
+              invalidations.incrementAndGet();
+            }
+          };
+      FhirResources viaProxy =
+          new FhirResources(
+              new io.iomt.fhir.http.FhirHttp(
+                  java.net.URI.create(proxy.baseUrl()),
+                  tokens,
+                  io.iomt.fhir.http.RetryPolicy.DEFAULT,
+                  d -> {},
+                  Duration.ofSeconds(30)));
+      proxy.failNext(1, 401, null);
+      assertThat(viaProxy.http().get("metadata").status()).isEqualTo(200);
+      assertThat(invalidations).hasValue(1);
+      proxy.failNext(2, 403, null);
+      assertThatThrownBy(() -> viaProxy.http().get("metadata"))
+          .isInstanceOfSatisfying(
+              io.iomt.core.error.UnauthorizedAccessFhirServiceException.class,
+              e -> assertThat(e.isBlocking()).isTrue())
+          .hasMessageContaining("refused the connector's credentials (HTTP 403)")
+          .hasMessageNotContaining("tok-");
+    }
+  }
+
+  @Test
   void anObservationTheServerRejectsFailsAloneWithTheServersReason() {
     String doomed = unique("doomed");
     String fine = unique("fine");
-    String[] ids = registerDevice(fhir, doomed, unique("mrn"));
-    registerDevice(fhir, fine, unique("mrn"));
-    IdentityResolver resolver = FhirTestSupport.resolver(fhir, ResolutionType.LOOKUP);
-    resolver.resolve(new GroupKey("heartrate", doomed, null, null, null));
-    // The Device and Patient disappear while the identity cache still holds them.
-    FhirTestSupport.assertOk(fhir.http().send("DELETE", "Device/" + ids[1], null, Map.of()));
-    FhirTestSupport.assertOk(fhir.http().send("DELETE", "Patient/" + ids[0], null, Map.of()));
+    IdentityResolver resolver = resolverWithVanishedDevice(doomed, fine);
     WriteReport report =
         FhirTestSupport.writer(fhir, resolver)
             .write(
@@ -269,7 +382,10 @@ class FhirWriteIT {
             r -> {
               assertThat(r.group().key().deviceId()).isEqualTo(doomed);
               assertThat(r.error()).isInstanceOf(FhirResourceRejectedException.class);
-              assertThat(r.error().getMessage()).contains("rejected Observation/").contains(ids[0]);
+              assertThat(r.error().getMessage())
+                  .contains("rejected Observation/")
+                  .contains("400 Bad Request")
+                  .contains("is deleted, specified in path: Observation.");
               assertThat(r.error().isBlocking()).isFalse();
             });
   }
@@ -278,12 +394,7 @@ class FhirWriteIT {
   void aTransactionThatTheServerRejectsFallsBackToPerEntryOutcomes() {
     String doomed = unique("tx-doomed");
     String fine = unique("tx-fine");
-    String[] ids = registerDevice(fhir, doomed, unique("mrn"));
-    registerDevice(fhir, fine, unique("mrn"));
-    IdentityResolver resolver = FhirTestSupport.resolver(fhir, ResolutionType.LOOKUP);
-    resolver.resolve(new GroupKey("heartrate", doomed, null, null, null));
-    FhirTestSupport.assertOk(fhir.http().send("DELETE", "Device/" + ids[1], null, Map.of()));
-    FhirTestSupport.assertOk(fhir.http().send("DELETE", "Patient/" + ids[0], null, Map.of()));
+    IdentityResolver resolver = resolverWithVanishedDevice(doomed, fine);
     ObservationWriter tx =
         new ObservationWriter(
             fhir,

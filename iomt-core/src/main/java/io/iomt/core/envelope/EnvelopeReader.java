@@ -99,11 +99,14 @@ public final class EnvelopeReader {
         throw new InvalidDataFormatException("The input is empty; expected an event envelope");
       }
       if (first != JsonToken.START_ARRAY) {
-        out.accept(readOne(p, 0));
+        ReadEvent only = readOne(p, 0);
         if (p.nextToken() != null) {
           throw new InvalidDataFormatException(
-              "Unexpected content after the event at line " + p.currentTokenLocation().getLineNr());
+              "Unexpected content after the event at line "
+                  + p.currentTokenLocation().getLineNr()
+                  + "; put several events in a JSON array");
         }
+        out.accept(only);
         return;
       }
       while (p.nextToken() != JsonToken.END_ARRAY) {

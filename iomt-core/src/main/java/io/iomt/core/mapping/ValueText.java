@@ -20,7 +20,9 @@ final class ValueText {
       return token.textValue();
     }
     if (token.isIntegralNumber()) {
-      return token.bigIntegerValue().toString();
+      return token.canConvertToLong()
+          ? Long.toString(token.longValue())
+          : token.bigIntegerValue().toString();
     }
     if (token.isNumber()) {
       if (!token.isBigDecimal() && !Double.isFinite(token.doubleValue())) {

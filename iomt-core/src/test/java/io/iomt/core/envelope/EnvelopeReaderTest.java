@@ -53,4 +53,16 @@ class EnvelopeReaderTest {
             r -> assertThat(r.error()).hasMessageContaining("Event 1 is a JSON number"));
     assertThat(events.get(2).index()).isEqualTo(2);
   }
+
+  @Test
+  void aSingleEnvelopeFollowedByMoreContentIsOneRejectionNotAHalfProcessedEvent() {
+    List<EnvelopeReader.ReadEvent> events = new ArrayList<>();
+    reader.readEnvelopes(
+        "{\"Body\":{}}\n{\"Body\":{}}".getBytes(StandardCharsets.UTF_8), events::add);
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            EnvelopeReader.Rejected.class,
+            r -> assertThat(r.error()).hasMessageContaining("put several events in a JSON array"));
+  }
 }

@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter for FHIR requests that fail with 429, 5xx, timeouts or
- * connection errors. A server's {@code Retry-After} is honoured as a lower bound.
+ * Exponential backoff with "equal" jitter (a random delay between half and all of the exponential
+ * step) for FHIR requests that fail with 429, 5xx, timeouts or connection errors. A server's {@code
+ * Retry-After} is honoured as a lower bound.
  *
  * @param maxAttempts attempts per request, including the first
  * @param initialBackoff upper bound of the first delay
