@@ -1,0 +1,334 @@
+package io.iomt.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.iomt.core.envelope.EnvelopeReader;
+import io.iomt.core.envelope.MessageLimits;
+import io.iomt.core.fhirmapping.FhirMapping;
+import io.iomt.core.mapping.DeviceMapping;
+import io.iomt.core.observation.ObservationFactory;
+import io.iomt.fhir.FhirResources;
+import io.iomt.fhir.auth.TokenProvider;
+import io.iomt.fhir.http.FhirHttp;
+import io.iomt.fhir.http.RetryPolicy;
+import io.iomt.fhir.identity.IdentityResolver;
+import io.iomt.fhir.identity.ResolutionType;
+import io.iomt.fhir.write.ObservationWriter;
+import io.iomt.testkit.FaultInjectingProxy;
+import io.iomt.testkit.HapiFhirServer;
+import io.iomt.testkit.kafka.EmbeddedKafkaBroker;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The two stages end to end on a real KRaft broker and a real HAPI FHIR JPA server. */
+class PipelineIT {
+  static final Path SAMPLES = Path.of("").toAbsolutePath().getParent().resolve("samples");
+  @TempDir static Path data;
+  static EmbeddedKafkaBroker broker;
+  static HapiFhirServer fhirServer;
+  static DeviceMapping deviceMapping;
+  static FhirMapping fhirMapping;
+
+  /** Time moves when the test says so: flush deadlines without sleeping. */
+  static final class TestClock extends Clock {
+    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+
+  record Topics(String source, String normalized, String errors) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = EmbeddedKafkaBroker.start(data);
+    fhirServer = HapiFhirServer.shared();
+    deviceMapping = DeviceMapping.parse(Files.readAllBytes(SAMPLES.resolve("device-mapping.json")));
+    fhirMapping = FhirMapping.parse(Files.readAllBytes(SAMPLES.resolve("fhir-mapping.json")));
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.close();
+  }
+
+  static Topics topics() {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    Topics t = new Topics("events-" + id, "normalized-" + id, "errors-" + id);
+    broker.createTopic(t.source(), 2);
+    broker.createTopic(t.normalized(), 2);
+    broker.createTopic(t.errors(), 1);
+    return t;
+  }
+
+  static KafkaConsumer<byte[], byte[]> consumer(String group) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  static void send(String topic, String... bodies) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      for (String body : bodies) {
+        p.send(new ProducerRecord<>(topic, body.getBytes(StandardCharsets.UTF_8))).get();
+      }
+    }
+  }
+
+  static String heartRate(String device, String patient, int second, int value) {
+    return "{\"deviceId\":\""
+        + device
+        + "\",\"patientId\":\""
+        + patient
+        + "\",\"endDate\":\"2026-01-01T10:00:"
+        + String.format("%02d", second)
+        + "Z\",\"heartRate\":"
+        + value
+        + "}";
+  }
+
+  static ObservationWriter writer(String fhirUrl) {
+    FhirResources fhir =
+        new FhirResources(
+            new FhirHttp(
+                URI.create(fhirUrl),
+                TokenProvider.none(),
+                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)),
+                d -> {},
+                Duration.ofSeconds(30)));
+    return new ObservationWriter(
+        fhir,
+        new IdentityResolver(
+            fhir, IdentityResolver.Config.of(ResolutionType.CREATE), Ticker.systemTicker()),
+        new ObservationFactory(Clock.systemUTC()),
+        ObservationWriter.Config.DEFAULT,
+        Ticker.systemTicker());
+  }
+
+  static NormalizeStage normalize(Topics t) {
+    KafkaConsumer<byte[], byte[]> c = consumer("normalize-" + t.source());
+    c.subscribe(List.of(t.source()));
+    return new NormalizeStage(
+        c,
+        producer(),
+        deviceMapping,
+        new EnvelopeReader(MessageLimits.DEFAULTS),
+        new NormalizeStage.Config(t.source(), t.normalized(), t.errors(), Duration.ofMillis(200)),
+        StageMetrics.NONE);
+  }
+
+  static GroupStage group(Topics t, String fhirUrl, TestClock clock) {
+    GroupStage stage =
+        new GroupStage(
+            consumer("group-" + t.normalized()),
+            producer(),
+            fhirMapping,
+            writer(fhirUrl),
+            new GroupStage.Config(
+                t.normalized(),
+                t.errors(),
+                new FlushPolicy(1000, Duration.ofSeconds(2)),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30)),
+            clock,
+            StageMetrics.NONE);
+    stage.subscribe();
+    return stage;
+  }
+
+  static long committed(String group, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(group)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      c.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+      long sum = 0;
+      for (var e : c.committed(new java.util.HashSet<>(parts)).entrySet()) {
+        sum += e.getValue() == null ? 0 : e.getValue().offset();
+      }
+      return sum;
+    }
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = consumer("reader-" + UUID.randomUUID())) {
+      c.subscribe(List.of(topic));
+      for (int i = 0; i < 50 && out.size() < expected; i++) {
+        c.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  static int observations(String device) {
+    FhirHttp http =
+        new FhirHttp(
+            URI.create(fhirServer.baseUrl()),
+            TokenProvider.none(),
+            RetryPolicy.DEFAULT,
+            d -> {},
+            Duration.ofSeconds(30));
+    String deviceId = io.iomt.core.observation.ResourceIds.of("Device", null, device);
+    return FhirResources.parse(
+            http.get("Observation?device=Device/" + deviceId + "&_summary=count").body(),
+            Bundle.class)
+        .getTotal();
+  }
+
+  static void normalizeAll(NormalizeStage stage, Topics t, int records) {
+    for (int i = 0; i < 50 && committed("normalize-" + t.source(), t.source()) < records; i++) {
+      stage.runOnce();
+    }
+  }
+
+  static void pollUntilBuffered(GroupStage stage, int rounds) {
+    for (int i = 0; i < rounds; i++) {
+      stage.runOnce();
+    }
+  }
+
+  @Test
+  void eventsBecomeObservationsAndOffsetsAreCommittedOnlyAfterTheFlush() throws Exception {
+    Topics t = topics();
+    String d1 = "pipe-" + UUID.randomUUID().toString().substring(0, 6);
+    String d2 = "pipe-" + UUID.randomUUID().toString().substring(0, 6);
+    List<String> bodies = new ArrayList<>();
+    for (int s = 0; s < 10; s++) {
+      bodies.add(heartRate(d1, "p-" + d1, s, 60 + s));
+      bodies.add(heartRate(d2, "p-" + d2, s, 70 + s));
+    }
+    send(t.source(), bodies.toArray(String[]::new));
+    NormalizeStage normalize = normalize(t);
+    normalizeAll(normalize, t, 20);
+    assertThat(committed("normalize-" + t.source(), t.source())).isEqualTo(20);
+
+    TestClock clock = new TestClock();
+    GroupStage group = group(t, fhirServer.baseUrl(), clock);
+    pollUntilBuffered(group, 10);
+    assertThat(committed("group-" + t.normalized(), t.normalized()))
+        .as("nothing is committed before the flush policy fires")
+        .isZero();
+    assertThat(observations(d1)).isZero();
+
+    clock.now = clock.now.plusSeconds(3);
+    group.runOnce();
+    assertThat(observations(d1)).isEqualTo(10);
+    assertThat(observations(d2)).isEqualTo(10);
+    assertThat(committed("group-" + t.normalized(), t.normalized())).isEqualTo(20);
+    assertThat(group.status()).isEqualTo(new StageStatus.Running());
+  }
+
+  @Test
+  void poisonMessagesGoToTheErrorTopicWithTheirReasonAndTheRestArrives() throws Exception {
+    Topics t = topics();
+    String d = "poison-" + UUID.randomUUID().toString().substring(0, 6);
+    send(
+        t.source(),
+        heartRate(d, "p-" + d, 1, 61),
+        "heart rate 62",
+        "{\"patientId\":\"p\",\"endDate\":\"2026-01-01T10:00:03Z\",\"heartRate\":63}",
+        heartRate(d, "p-" + d, 4, 64));
+    normalizeAll(normalize(t), t, 4);
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll(t.errors(), 2);
+    assertThat(dead).hasSize(2);
+    assertThat(dead)
+        .extracting(r -> DeadLetters.header(r.headers(), DeadLetters.ERROR))
+        .containsExactlyInAnyOrder("InvalidDataFormatException", "IncompatibleDataException");
+    assertThat(dead)
+        .anySatisfy(
+            r -> {
+              assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("heart rate 62");
+              assertThat(DeadLetters.header(r.headers(), DeadLetters.STAGE))
+                  .isEqualTo("Normalization");
+              assertThat(DeadLetters.header(r.headers(), DeadLetters.SOURCE_TOPIC))
+                  .isEqualTo(t.source());
+              assertThat(DeadLetters.header(r.headers(), DeadLetters.MESSAGE))
+                  .contains("not valid JSON");
+            });
+    TestClock clock = new TestClock();
+    GroupStage group = group(t, fhirServer.baseUrl(), clock);
+    pollUntilBuffered(group, 10);
+    clock.now = clock.now.plusSeconds(3);
+    group.runOnce();
+    assertThat(observations(d)).isEqualTo(2);
+  }
+
+  @Test
+  void aFhirOutagePausesWithoutCommittingAndResumesByItselfWithoutDeadLetters() throws Exception {
+    Topics t = topics();
+    String d = "outage-" + UUID.randomUUID().toString().substring(0, 6);
+    send(t.source(), heartRate(d, "p-" + d, 1, 61), heartRate(d, "p-" + d, 2, 62));
+    normalizeAll(normalize(t), t, 2);
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(fhirServer.baseUrl())) {
+      TestClock clock = new TestClock();
+      GroupStage group = group(t, proxy.baseUrl(), clock);
+      pollUntilBuffered(group, 10);
+      proxy.failNext(1000, 503, null);
+      clock.now = clock.now.plusSeconds(3);
+      group.runOnce();
+      assertThat(group.status()).isInstanceOf(StageStatus.Blocked.class);
+      assertThat(((StageStatus.Blocked) group.status()).errorName())
+          .isEqualTo("FhirServiceUnavailableException");
+      assertThat(committed("group-" + t.normalized(), t.normalized())).isZero();
+
+      group.runOnce(); // still backing off: no request
+      proxy.clearFaults();
+      clock.now = clock.now.plusSeconds(2);
+      group.runOnce();
+      assertThat(group.status()).isEqualTo(new StageStatus.Running());
+      assertThat(observations(d)).isEqualTo(2);
+      assertThat(committed("group-" + t.normalized(), t.normalized())).isEqualTo(2);
+      assertThat(readAll(t.errors(), 1)).isEmpty();
+    }
+  }
+}
