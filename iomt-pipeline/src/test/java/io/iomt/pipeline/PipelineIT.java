@@ -41,16 +41,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hl7.fhir.r4.model.Bundle;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The two stages end to end on a real KRaft broker and a real HAPI FHIR JPA server. */
 class PipelineIT {
   static final Path SAMPLES = Path.of("").toAbsolutePath().getParent().resolve("samples");
-  @TempDir static Path data;
   static EmbeddedKafkaBroker broker;
+  static String bootstrap;
   static HapiFhirServer fhirServer;
   static DeviceMapping deviceMapping;
   static FhirMapping fhirMapping;
@@ -79,15 +77,23 @@ class PipelineIT {
 
   @BeforeAll
   static void start() throws Exception {
-    broker = EmbeddedKafkaBroker.start(data);
-    fhirServer = HapiFhirServer.shared();
-    deviceMapping = DeviceMapping.parse(Files.readAllBytes(SAMPLES.resolve("device-mapping.json")));
-    fhirMapping = FhirMapping.parse(Files.readAllBytes(SAMPLES.resolve("fhir-mapping.json")));
+    ensureStarted();
   }
 
-  @AfterAll
-  static void stop() {
-    broker.close();
+  /** One broker per test JVM, shared by the pipeline's integration tests, closed at exit. */
+  static synchronized void ensureStarted() throws Exception {
+    if (broker == null) {
+      broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("iomt-pipeline-kafka"));
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "iomt-pipeline-kafka-close"));
+      bootstrap = broker.bootstrapServers();
+    }
+    fhirServer = HapiFhirServer.shared();
+    loadMappings();
+  }
+
+  static void loadMappings() throws java.io.IOException {
+    deviceMapping = DeviceMapping.parse(Files.readAllBytes(SAMPLES.resolve("device-mapping.json")));
+    fhirMapping = FhirMapping.parse(Files.readAllBytes(SAMPLES.resolve("fhir-mapping.json")));
   }
 
   static Topics topics() {
@@ -101,7 +107,7 @@ class PipelineIT {
 
   static KafkaConsumer<byte[], byte[]> consumer(String group) {
     Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -110,8 +116,12 @@ class PipelineIT {
   }
 
   static KafkaProducer<byte[], byte[]> producer() {
+    return producer(bootstrap);
+  }
+
+  static KafkaProducer<byte[], byte[]> producer(String bootstrapServers) {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
@@ -168,6 +178,10 @@ class PipelineIT {
   }
 
   static GroupStage group(Topics t, String fhirUrl, TestClock clock) {
+    return group(t, fhirUrl, clock, new FlushPolicy(1000, Duration.ofSeconds(2)));
+  }
+
+  static GroupStage group(Topics t, String fhirUrl, Clock clock, FlushPolicy flush) {
     GroupStage stage =
         new GroupStage(
             consumer("group-" + t.normalized()),
@@ -177,7 +191,7 @@ class PipelineIT {
             new GroupStage.Config(
                 t.normalized(),
                 t.errors(),
-                new FlushPolicy(1000, Duration.ofSeconds(2)),
+                flush,
                 Duration.ofMillis(200),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(30)),
