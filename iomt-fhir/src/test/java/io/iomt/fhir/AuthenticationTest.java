@@ -10,6 +10,7 @@ import io.iomt.core.error.UnauthorizedAccessFhirServiceException;
 import io.iomt.fhir.auth.AzureIdentityTokenProvider;
 import io.iomt.fhir.auth.OAuth2ClientCredentials;
 import io.iomt.fhir.auth.Secret;
+import io.iomt.testkit.MutableClock;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,26 +31,6 @@ class AuthenticationTest {
   private HttpServer tokenEndpoint;
   private final List<String> requests = new ArrayList<>();
   private volatile int status = 200;
-
-  /** A mutable clock: tests move time instead of sleeping. */
-  static final class TestClock extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   private URI startTokenEndpoint() throws Exception {
     tokenEndpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -93,14 +73,14 @@ class AuthenticationTest {
 
   @Test
   void clientCredentialsTokensAreCachedAndRefreshedBeforeTheyExpire() throws Exception {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     OAuth2ClientCredentials provider =
         new OAuth2ClientCredentials(
             startTokenEndpoint(), "connector", Secret.of("s3cr3t"), "https://fhir/.default", clock);
     assertThat(provider.token()).contains("token-1");
-    clock.now = clock.now.plus(Duration.ofMinutes(58));
+    clock.advance(Duration.ofMinutes(58));
     assertThat(provider.token()).contains("token-1");
-    clock.now = clock.now.plus(Duration.ofSeconds(61));
+    clock.advance(Duration.ofSeconds(61));
     assertThat(provider.token()).contains("token-2");
     assertThat(requests).hasSize(2);
     assertThat(requests.get(0))
@@ -124,7 +104,7 @@ class AuthenticationTest {
 
   @Test
   void azureIdentityTokensAreCachedUntilTwoMinutesBeforeExpiry() {
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     AtomicInteger calls = new AtomicInteger();
     List<String> scopes = new ArrayList<>();
     TokenCredential credential =
@@ -133,15 +113,16 @@ class AuthenticationTest {
           return Mono.just(
               new AccessToken(
                   "aad-" + calls.incrementAndGet(),
-                  OffsetDateTime.ofInstant(clock.now.plus(Duration.ofHours(1)), ZoneOffset.UTC)));
+                  OffsetDateTime.ofInstant(
+                      clock.instant().plus(Duration.ofHours(1)), ZoneOffset.UTC)));
         };
     AzureIdentityTokenProvider provider =
         new AzureIdentityTokenProvider(
             credential, "https://ws-fhir.fhir.azurehealthcareapis.com/", clock);
     assertThat(provider.token()).contains("aad-1");
-    clock.now = clock.now.plus(Duration.ofMinutes(57));
+    clock.advance(Duration.ofMinutes(57));
     assertThat(provider.token()).contains("aad-1");
-    clock.now = clock.now.plus(Duration.ofMinutes(2));
+    clock.advance(Duration.ofMinutes(2));
     assertThat(provider.token()).contains("aad-2");
     assertThat(scopes).containsOnly("https://ws-fhir.fhir.azurehealthcareapis.com/.default");
   }

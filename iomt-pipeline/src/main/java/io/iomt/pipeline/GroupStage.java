@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -28,7 +27,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The group + convert stage of one connector: buffers measurements per partition of the normalized
@@ -119,15 +117,8 @@ public final class GroupStage implements Runnable, AutoCloseable {
   public void run() {
     subscribe();
     try {
-      while (running) {
-        runOnce();
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
+      PollLoop.run(consumer, () -> running, this::runOnce);
     } finally {
-      consumer.close();
       status = new StageStatus.Stopped("closed");
     }
   }
@@ -146,7 +137,8 @@ public final class GroupStage implements Runnable, AutoCloseable {
         InvalidDataFormatException error =
             new InvalidDataFormatException("Not a normalized measurement: " + e.getMessage(), e);
         metrics.error(error);
-        await(List.of(producer.send(DeadLetters.of(config.errorTopic(), record, error))));
+        PollLoop.awaitAcks(
+            List.of(producer.send(DeadLetters.of(config.errorTopic(), record, error))));
         buffer.skip(record.offset(), now);
       }
     }
@@ -193,7 +185,7 @@ public final class GroupStage implements Runnable, AutoCloseable {
           }
         }
       }
-      await(sends);
+      PollLoop.awaitAcks(sends);
       consumer.commitSync(Map.of(tp, new OffsetAndMetadata(batch.commitOffset())));
     } catch (FhirServiceException e) {
       buffer.restore(batch, firstSeen);
@@ -241,20 +233,6 @@ public final class GroupStage implements Runnable, AutoCloseable {
     buffers.remove(tp);
     retryAt.remove(tp);
     failures.remove(tp);
-  }
-
-  private static void await(List<Future<RecordMetadata>> sends) {
-    for (Future<RecordMetadata> send : sends) {
-      try {
-        send.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(
-            "Producing a dead letter failed; offsets not committed", e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted before offsets were committed", e);
-      }
-    }
   }
 
   @Override

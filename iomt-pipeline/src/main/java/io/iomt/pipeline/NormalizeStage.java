@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The normalize stage of one connector: device events → measurements on the normalized topic, keyed
@@ -61,17 +59,7 @@ public final class NormalizeStage implements Runnable, AutoCloseable {
   @Override
   public void run() {
     consumer.subscribe(List.of(config.sourceTopic()));
-    try {
-      while (running) {
-        runOnce();
-      }
-    } catch (WakeupException e) {
-      if (running) {
-        throw e;
-      }
-    } finally {
-      consumer.close();
-    }
+    PollLoop.run(consumer, () -> running, this::runOnce);
   }
 
   /** One poll: normalize, produce, wait for acknowledgements, commit. */
@@ -106,18 +94,7 @@ public final class NormalizeStage implements Runnable, AutoCloseable {
           new OffsetAndMetadata(record.offset() + 1));
     }
     producer.flush();
-    for (Future<RecordMetadata> send : sends) {
-      try {
-        send.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(
-            "Producing to the normalized or error topic failed; offsets not committed",
-            e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("Interrupted before offsets were committed", e);
-      }
-    }
+    PollLoop.awaitAcks(sends);
     consumer.commitSync(offsets);
   }
 

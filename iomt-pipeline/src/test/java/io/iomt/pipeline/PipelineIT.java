@@ -17,6 +17,7 @@ import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.testkit.FaultInjectingProxy;
 import io.iomt.testkit.HapiFhirServer;
+import io.iomt.testkit.MutableClock;
 import io.iomt.testkit.kafka.EmbeddedKafkaBroker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -52,26 +51,6 @@ class PipelineIT {
   static HapiFhirServer fhirServer;
   static DeviceMapping deviceMapping;
   static FhirMapping fhirMapping;
-
-  /** Time moves when the test says so: flush deadlines without sleeping. */
-  static final class TestClock extends Clock {
-    volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   record Topics(String source, String normalized, String errors) {}
 
@@ -177,7 +156,7 @@ class PipelineIT {
         StageMetrics.NONE);
   }
 
-  static GroupStage group(Topics t, String fhirUrl, TestClock clock) {
+  static GroupStage group(Topics t, String fhirUrl, Clock clock) {
     return group(t, fhirUrl, clock, new FlushPolicy(1000, Duration.ofSeconds(2)));
   }
 
@@ -266,7 +245,7 @@ class PipelineIT {
     normalizeAll(normalize, t, 20);
     assertThat(committed("normalize-" + t.source(), t.source())).isEqualTo(20);
 
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     GroupStage group = group(t, fhirServer.baseUrl(), clock);
     pollUntilBuffered(group, 10);
     assertThat(committed("group-" + t.normalized(), t.normalized()))
@@ -274,7 +253,7 @@ class PipelineIT {
         .isZero();
     assertThat(observations(d1)).isZero();
 
-    clock.now = clock.now.plusSeconds(3);
+    clock.advance(Duration.ofSeconds(3));
     group.runOnce();
     assertThat(observations(d1)).isEqualTo(10);
     assertThat(observations(d2)).isEqualTo(10);
@@ -309,10 +288,10 @@ class PipelineIT {
               assertThat(DeadLetters.header(r.headers(), DeadLetters.MESSAGE))
                   .contains("not valid JSON");
             });
-    TestClock clock = new TestClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     GroupStage group = group(t, fhirServer.baseUrl(), clock);
     pollUntilBuffered(group, 10);
-    clock.now = clock.now.plusSeconds(3);
+    clock.advance(Duration.ofSeconds(3));
     group.runOnce();
     assertThat(observations(d)).isEqualTo(2);
   }
@@ -324,11 +303,11 @@ class PipelineIT {
     send(t.source(), heartRate(d, "p-" + d, 1, 61), heartRate(d, "p-" + d, 2, 62));
     normalizeAll(normalize(t), t, 2);
     try (FaultInjectingProxy proxy = FaultInjectingProxy.start(fhirServer.baseUrl())) {
-      TestClock clock = new TestClock();
+      MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
       GroupStage group = group(t, proxy.baseUrl(), clock);
       pollUntilBuffered(group, 10);
       proxy.failNext(1000, 503, null);
-      clock.now = clock.now.plusSeconds(3);
+      clock.advance(Duration.ofSeconds(3));
       group.runOnce();
       assertThat(group.status()).isInstanceOf(StageStatus.Blocked.class);
       assertThat(((StageStatus.Blocked) group.status()).errorName())
@@ -337,7 +316,7 @@ class PipelineIT {
 
       group.runOnce(); // still backing off: no request
       proxy.clearFaults();
-      clock.now = clock.now.plusSeconds(2);
+      clock.advance(Duration.ofSeconds(2));
       group.runOnce();
       assertThat(group.status()).isEqualTo(new StageStatus.Running());
       assertThat(observations(d)).isEqualTo(2);
