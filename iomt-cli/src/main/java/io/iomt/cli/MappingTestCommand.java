@@ -57,7 +57,8 @@ import picocli.CommandLine.Option;
       "Runs events through a device mapping and a FHIR mapping and prints one JSON object",
       "{\"measurements\", \"observations\", \"errors\", \"warnings\"}. Without --fhir-url nothing",
       "is sent anywhere and Patient/Device references are derived from the ids.",
-      "Exit 0 without errors, 1 when data errors occurred, 2 when a mapping is invalid."
+      "Exit 0 without errors, 1 when data errors occurred, 2 when a mapping is invalid or the",
+      "two mappings do not fit (a device type without a FHIR template), as for 'validate'."
     })
 final class MappingTestCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
@@ -116,7 +117,9 @@ final class MappingTestCommand implements Callable<Integer> {
     }
     device.warnings().forEach(p -> problem(warnings, deviceMappingFile, p));
     fhir.warnings().forEach(p -> problem(warnings, fhirMappingFile, p));
+    boolean mappingsDisagree = false;
     for (MappingCrossCheck.Finding f : MappingCrossCheck.check(device, fhir)) {
+      mappingsDisagree |= f.problem().isError();
       problem(
           f.problem().isError() ? errors : warnings,
           f.inDeviceMapping() ? deviceMappingFile : fhirMappingFile,
@@ -147,6 +150,9 @@ final class MappingTestCommand implements Callable<Integer> {
       observationsJson.add(JSON.readTree(FhirResources.encode(o)));
     }
     print(out);
+    if (mappingsDisagree) {
+      return IomtCli.USAGE_OR_MAPPING_ERROR;
+    }
     return errors.isEmpty() ? IomtCli.OK : IomtCli.DATA_ERROR;
   }
 

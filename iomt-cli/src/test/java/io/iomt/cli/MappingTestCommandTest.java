@@ -99,4 +99,30 @@ class MappingTestCommandTest {
         .containsExactly("InvalidDataFormatException");
     assertThat(out.path("errors").get(0).path("source").asText()).isEqualTo("event 1");
   }
+
+  @Test
+  void aDeviceTypeWithoutAFhirTemplateExitsTwoAsValidateDoesButStillShowsTheData()
+      throws Exception {
+    Path fhir =
+        Files.writeString(
+            dir.resolve("fhir.json"),
+            "{\"templateType\": \"CollectionFhir\", \"template\": [\n"
+                + "  {\"templateType\": \"CodeValueFhir\", \"template\": {\"typeName\": \"heartrate\","
+                + " \"codes\": [{\"code\": \"8867-4\"}],"
+                + " \"value\": {\"valueType\": \"Quantity\", \"valueName\": \"hr\"}}}]}");
+    JsonNode out =
+        run(
+            2,
+            "mapping",
+            "test",
+            "--device-mapping",
+            SAMPLES.resolve("device-mapping.json").toString(),
+            "--fhir-mapping",
+            fhir.toString(),
+            "--input",
+            SAMPLES.resolve("events.json").toString());
+    assertThat(out.path("observations")).hasSize(1);
+    assertThat(out.path("errors").findValuesAsText("error"))
+        .contains("InvalidTemplateException", "TemplateNotFoundException");
+  }
 }
