@@ -15,6 +15,21 @@ class MappingTestCommandTest {
 
   @TempDir Path dir;
 
+  /** {@code iomt mapping test} with the sample device mapping. */
+  private static JsonNode mappingTest(int expectedExit, String fhirMapping, String events)
+      throws Exception {
+    return run(
+        expectedExit,
+        "mapping",
+        "test",
+        "--device-mapping",
+        SAMPLES.resolve("device-mapping.json").toString(),
+        "--fhir-mapping",
+        fhirMapping,
+        "--input",
+        events);
+  }
+
   private static JsonNode run(int expectedExit, String... args) throws Exception {
     CliRun run = CliRun.of(args);
     assertThat(run.exitCode()).as(run.err()).isEqualTo(expectedExit);
@@ -24,15 +39,9 @@ class MappingTestCommandTest {
   @Test
   void theSamplesYieldMeasurementsAndTheObservationsThatWouldBeWritten() throws Exception {
     JsonNode out =
-        run(
+        mappingTest(
             0,
-            "mapping",
-            "test",
-            "--device-mapping",
-            SAMPLES.resolve("device-mapping.json").toString(),
-            "--fhir-mapping",
             SAMPLES.resolve("fhir-mapping.json").toString(),
-            "--input",
             SAMPLES.resolve("events.json").toString());
     assertThat(out.path("measurements")).hasSize(4);
     assertThat(out.path("observations")).hasSize(3);
@@ -53,17 +62,7 @@ class MappingTestCommandTest {
             dir.resolve("fhir.json"),
             "{\"templateType\": \"CollectionFhir\", \"template\": [\n"
                 + "  {\"templateType\": \"CodeValueFhir\", \"template\": {\"typeName\": \"heartrate\"}}]}");
-    JsonNode out =
-        run(
-            2,
-            "mapping",
-            "test",
-            "--device-mapping",
-            SAMPLES.resolve("device-mapping.json").toString(),
-            "--fhir-mapping",
-            fhir.toString(),
-            "--input",
-            SAMPLES.resolve("events.json").toString());
+    JsonNode out = mappingTest(2, fhir.toString(), SAMPLES.resolve("events.json").toString());
     assertThat(out.path("errors"))
         .singleElement()
         .satisfies(
@@ -84,16 +83,7 @@ class MappingTestCommandTest {
             "[{\"Body\": {\"deviceId\": \"m1\", \"endDate\": \"2021-07-07T17:00:00Z\", \"heartRate\": 70}},"
                 + " {\"Body\": {\"deviceId\": \"m1\", \"endDate\": \"not a time\", \"heartRate\": 71}}]");
     JsonNode out =
-        run(
-            1,
-            "mapping",
-            "test",
-            "--device-mapping",
-            SAMPLES.resolve("device-mapping.json").toString(),
-            "--fhir-mapping",
-            SAMPLES.resolve("fhir-mapping.json").toString(),
-            "--input",
-            events.toString());
+        mappingTest(1, SAMPLES.resolve("fhir-mapping.json").toString(), events.toString());
     assertThat(out.path("observations")).hasSize(1);
     assertThat(out.path("errors").findValuesAsText("error"))
         .containsExactly("InvalidDataFormatException");
@@ -110,17 +100,7 @@ class MappingTestCommandTest {
                 + "  {\"templateType\": \"CodeValueFhir\", \"template\": {\"typeName\": \"heartrate\","
                 + " \"codes\": [{\"code\": \"8867-4\"}],"
                 + " \"value\": {\"valueType\": \"Quantity\", \"valueName\": \"hr\"}}}]}");
-    JsonNode out =
-        run(
-            2,
-            "mapping",
-            "test",
-            "--device-mapping",
-            SAMPLES.resolve("device-mapping.json").toString(),
-            "--fhir-mapping",
-            fhir.toString(),
-            "--input",
-            SAMPLES.resolve("events.json").toString());
+    JsonNode out = mappingTest(2, fhir.toString(), SAMPLES.resolve("events.json").toString());
     assertThat(out.path("observations")).hasSize(1);
     assertThat(out.path("errors").findValuesAsText("error"))
         .contains("InvalidTemplateException", "TemplateNotFoundException");
