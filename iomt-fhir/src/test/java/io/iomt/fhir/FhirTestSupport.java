@@ -74,6 +74,17 @@ final class FhirTestSupport {
         Ticker.systemTicker());
   }
 
+  /** A writer that resolves identities with Create, as a fresh connector replica would. */
+  static ObservationWriter creatingWriter(FhirResources fhir) {
+    return writer(fhir, resolver(fhir, ResolutionType.CREATE));
+  }
+
+  /** Groups measurements with the sample FHIR mapping and writes them. */
+  static io.iomt.fhir.write.WriteReport write(
+      ObservationWriter writer, Measurement... measurements) {
+    return writer.write(groups(SAMPLE_MAPPING, List.of(measurements)));
+  }
+
   static List<ObservationGroup> groups(FhirMapping mapping, List<Measurement> measurements) {
     Grouper.Result r = Grouper.group(measurements, mapping);
     if (!r.failures().isEmpty()) {

@@ -167,24 +167,21 @@ class FhirWriteIT {
   void everyValueTypeIsWrittenAndReadBack() {
     String device = unique("multi");
     String patient = unique("mrn");
-    ObservationWriter writer =
-        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE));
+    ObservationWriter writer = FhirTestSupport.creatingWriter(fhir);
     WriteReport report =
-        writer.write(
-            groups(
-                FhirTestSupport.SAMPLE_MAPPING,
-                List.of(
-                    measurement("heartrate", device, patient, "2021-07-07T17:00:00Z", "hr", "72"),
-                    measurement(
-                        "bloodpressure",
-                        device,
-                        patient,
-                        "2021-07-07T17:00:00Z",
-                        "systolic",
-                        "120",
-                        "diastolic",
-                        "80"),
-                    measurement("spo2", device, patient, "2021-07-07T17:00:01Z", "spo2", "97"))));
+        FhirTestSupport.write(
+            writer,
+            measurement("heartrate", device, patient, "2021-07-07T17:00:00Z", "hr", "72"),
+            measurement(
+                "bloodpressure",
+                device,
+                patient,
+                "2021-07-07T17:00:00Z",
+                "systolic",
+                "120",
+                "diastolic",
+                "80"),
+            measurement("spo2", device, patient, "2021-07-07T17:00:01Z", "spo2", "97"));
     assertThat(report.rejected()).isEmpty();
     assertThat(report.created()).hasSize(3);
     Map<String, Observation> byType = new java.util.HashMap<>();
@@ -205,15 +202,14 @@ class FhirWriteIT {
     List<Measurement> second =
         List.of(measurement("spo2", device, patient, "2021-07-07T17:00:02Z", "spo2", "95"));
     String id =
-        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE))
+        FhirTestSupport.creatingWriter(fhir)
             .write(groups(FhirTestSupport.SAMPLE_MAPPING, first))
             .created()
             .get(0)
             .getIdPart();
     // A fresh writer (another replica, or after a restart) has no cache: it must read and merge.
     WriteReport merged =
-        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE))
-            .write(groups(FhirTestSupport.SAMPLE_MAPPING, second));
+        FhirTestSupport.creatingWriter(fhir).write(groups(FhirTestSupport.SAMPLE_MAPPING, second));
     assertThat(merged.updated()).hasSize(1);
     Observation stored = read(id);
     assertThat(stored.getValueSampledData().getData()).startsWith("97 E 95 E");
@@ -221,8 +217,7 @@ class FhirWriteIT {
     String version = stored.getMeta().getVersionId();
 
     WriteReport replay =
-        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE))
-            .write(groups(FhirTestSupport.SAMPLE_MAPPING, second));
+        FhirTestSupport.creatingWriter(fhir).write(groups(FhirTestSupport.SAMPLE_MAPPING, second));
     assertThat(replay.unchanged()).hasSize(1);
     assertThat(replay.created()).isEmpty();
     assertThat(replay.updated()).isEmpty();
@@ -233,31 +228,20 @@ class FhirWriteIT {
   void aStaleCachedVersionMeetsA412AndIsReReadAndMergedInsteadOfOverwritten() {
     String device = unique("contended");
     String patient = unique("mrn");
-    ObservationWriter a =
-        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE));
-    ObservationWriter b =
-        FhirTestSupport.writer(fhir, FhirTestSupport.resolver(fhir, ResolutionType.CREATE));
+    ObservationWriter a = FhirTestSupport.creatingWriter(fhir);
+    ObservationWriter b = FhirTestSupport.creatingWriter(fhir);
     String id =
-        a.write(
-                groups(
-                    FhirTestSupport.SAMPLE_MAPPING,
-                    List.of(
-                        measurement(
-                            "spo2", device, patient, "2021-07-07T17:00:00Z", "spo2", "97"))))
+        FhirTestSupport.write(
+                a, measurement("spo2", device, patient, "2021-07-07T17:00:00Z", "spo2", "97"))
             .created()
             .get(0)
             .getIdPart();
     // Another replica updates the Observation: a's cached version is now stale.
-    b.write(
-        groups(
-            FhirTestSupport.SAMPLE_MAPPING,
-            List.of(measurement("spo2", device, patient, "2021-07-07T17:00:01Z", "spo2", "96"))));
+    FhirTestSupport.write(
+        b, measurement("spo2", device, patient, "2021-07-07T17:00:01Z", "spo2", "96"));
     WriteReport report =
-        a.write(
-            groups(
-                FhirTestSupport.SAMPLE_MAPPING,
-                List.of(
-                    measurement("spo2", device, patient, "2021-07-07T17:00:02Z", "spo2", "95"))));
+        FhirTestSupport.write(
+            a, measurement("spo2", device, patient, "2021-07-07T17:00:02Z", "spo2", "95"));
     assertThat(report.updated()).hasSize(1);
     assertThat(report.rejected()).isEmpty();
     Observation stored = read(id);
@@ -274,19 +258,9 @@ class FhirWriteIT {
       proxy.failNext(1, 429, Duration.ofSeconds(7));
       proxy.failNext(1, 503, null);
       WriteReport report =
-          FhirTestSupport.writer(
-                  viaProxy, FhirTestSupport.resolver(viaProxy, ResolutionType.CREATE))
-              .write(
-                  groups(
-                      FhirTestSupport.SAMPLE_MAPPING,
-                      List.of(
-                          measurement(
-                              "heartrate",
-                              device,
-                              unique("mrn"),
-                              "2021-07-07T17:00:00Z",
-                              "hr",
-                              "60"))));
+          FhirTestSupport.write(
+              FhirTestSupport.creatingWriter(viaProxy),
+              measurement("heartrate", device, unique("mrn"), "2021-07-07T17:00:00Z", "hr", "60"));
       assertThat(report.created()).hasSize(1);
       assertThat(proxy.faultCount()).isEqualTo(2);
       assertThat(sleeps).hasSize(2);
@@ -300,22 +274,18 @@ class FhirWriteIT {
       List<Duration> sleeps = new ArrayList<>();
       FhirResources viaProxy = FhirTestSupport.resources(proxy.baseUrl(), sleeps);
       proxy.failNext(100, 503, null);
-      ObservationWriter writer =
-          FhirTestSupport.writer(
-              viaProxy, FhirTestSupport.resolver(viaProxy, ResolutionType.CREATE));
+      ObservationWriter writer = FhirTestSupport.creatingWriter(viaProxy);
       assertThatThrownBy(
               () ->
-                  writer.write(
-                      groups(
-                          FhirTestSupport.SAMPLE_MAPPING,
-                          List.of(
-                              measurement(
-                                  "heartrate",
-                                  unique("down"),
-                                  unique("mrn"),
-                                  "2021-07-07T17:00:00Z",
-                                  "hr",
-                                  "60")))))
+                  FhirTestSupport.write(
+                      writer,
+                      measurement(
+                          "heartrate",
+                          unique("down"),
+                          unique("mrn"),
+                          "2021-07-07T17:00:00Z",
+                          "hr",
+                          "60")))
           .isInstanceOfSatisfying(
               io.iomt.core.error.FhirServiceUnavailableException.class,
               e -> assertThat(e.isBlocking()).isTrue())
@@ -368,13 +338,10 @@ class FhirWriteIT {
     String fine = unique("fine");
     IdentityResolver resolver = resolverWithVanishedDevice(doomed, fine);
     WriteReport report =
-        FhirTestSupport.writer(fhir, resolver)
-            .write(
-                groups(
-                    FhirTestSupport.SAMPLE_MAPPING,
-                    List.of(
-                        measurement("heartrate", doomed, null, "2021-07-07T17:00:00Z", "hr", "60"),
-                        measurement("heartrate", fine, null, "2021-07-07T17:00:00Z", "hr", "61"))));
+        FhirTestSupport.write(
+            FhirTestSupport.writer(fhir, resolver),
+            measurement("heartrate", doomed, null, "2021-07-07T17:00:00Z", "hr", "60"),
+            measurement("heartrate", fine, null, "2021-07-07T17:00:00Z", "hr", "61"));
     assertThat(report.created()).hasSize(1);
     assertThat(report.rejected())
         .singleElement()
@@ -404,12 +371,10 @@ class FhirWriteIT {
                 BundleMode.TRANSACTION, 500, 5, Duration.ofMinutes(10), 1000),
             com.github.benmanes.caffeine.cache.Ticker.systemTicker());
     WriteReport report =
-        tx.write(
-            groups(
-                FhirTestSupport.SAMPLE_MAPPING,
-                List.of(
-                    measurement("heartrate", doomed, null, "2021-07-07T17:00:00Z", "hr", "60"),
-                    measurement("heartrate", fine, null, "2021-07-07T17:00:00Z", "hr", "61"))));
+        FhirTestSupport.write(
+            tx,
+            measurement("heartrate", doomed, null, "2021-07-07T17:00:00Z", "hr", "60"),
+            measurement("heartrate", fine, null, "2021-07-07T17:00:00Z", "hr", "61"));
     assertThat(report.created()).hasSize(1);
     assertThat(report.rejected())
         .singleElement()
