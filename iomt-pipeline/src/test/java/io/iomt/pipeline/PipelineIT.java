@@ -18,7 +18,7 @@ import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.testkit.FaultInjectingProxy;
 import io.iomt.testkit.HapiFhirServer;
 import io.iomt.testkit.MutableClock;
-import io.iomt.testkit.kafka.EmbeddedKafkaBroker;
+import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
-package io.iomt.testkit.kafka;
+package io.iomt.embedded.kafka;
 
-import static io.iomt.testkit.kafka.Clients.poll;
-import static io.iomt.testkit.kafka.Clients.values;
+import static io.iomt.embedded.kafka.Clients.poll;
+import static io.iomt.embedded.kafka.Clients.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.iomt.testkit.kafka;
+package io.iomt.embedded.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

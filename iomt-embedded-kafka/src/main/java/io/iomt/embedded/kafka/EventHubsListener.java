@@ -1,4 +1,4 @@
-package io.iomt.testkit.kafka;
+package io.iomt.embedded.kafka;
 
 import java.util.Objects;
 
