@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.iomt.core.envelope.EnvelopeReader;
 import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.error.DataException;
@@ -21,22 +20,18 @@ import io.iomt.core.observation.Grouper;
 import io.iomt.core.observation.ObservationFactory;
 import io.iomt.core.observation.ObservationGroup;
 import io.iomt.core.observation.ResourceIds;
+import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.auth.Secret;
 import io.iomt.fhir.auth.TokenProvider;
-import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.http.RetryPolicy;
-import io.iomt.fhir.http.Sleeper;
-import io.iomt.fhir.identity.IdentityResolver;
 import io.iomt.fhir.identity.ResolutionType;
-import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.fhir.write.WriteReport;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -187,22 +182,14 @@ final class MappingTestCommand implements Callable<Integer> {
       }
       tokens = TokenProvider.staticToken(Secret.of(value));
     }
-    FhirResources fhir =
-        new FhirResources(
-            new FhirHttp(
-                fhirUrl, tokens, RetryPolicy.DEFAULT, Sleeper.SYSTEM, Duration.ofSeconds(30)));
-    IdentityResolver identities =
-        new IdentityResolver(
-            fhir,
-            IdentityResolver.Config.of(ResolutionType.parse(resolution)),
-            Ticker.systemTicker());
     WriteReport report =
-        new ObservationWriter(
-                fhir,
-                identities,
-                new ObservationFactory(Clock.systemUTC()),
-                ObservationWriter.Config.DEFAULT,
-                Ticker.systemTicker())
+        new FhirDestination(
+                fhirUrl,
+                tokens,
+                ResolutionType.parse(resolution),
+                RetryPolicy.DEFAULT,
+                FhirDestination.TIMEOUT)
+            .writer(Clock.systemUTC())
             .write(groups);
     report.rejected().forEach(r -> dataError(r.error(), "device " + r.group().key().deviceId()));
     List<Observation> out = new ArrayList<>(report.created());

@@ -187,6 +187,17 @@ public final class GroupStage implements Runnable, AutoCloseable {
       }
       PollLoop.awaitAcks(sends);
       consumer.commitSync(Map.of(tp, new OffsetAndMetadata(batch.commitOffset())));
+      Instant accepted = Instant.now();
+      Instant latest = Instant.EPOCH;
+      for (Measurement m : measurements) {
+        if (m.ingestionTimeUtc() != null) {
+          metrics.groupLatency(Duration.between(m.ingestionTimeUtc(), accepted));
+          latest = m.ingestionTimeUtc().isAfter(latest) ? m.ingestionTimeUtc() : latest;
+        }
+      }
+      if (latest.isAfter(Instant.EPOCH)) {
+        metrics.processedUpTo("group", tp.partition(), latest);
+      }
     } catch (FhirServiceException e) {
       buffer.restore(batch, firstSeen);
       throw e;

@@ -6,6 +6,7 @@ import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.core.measurement.Measurement;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,6 +97,15 @@ public final class NormalizeStage implements Runnable, AutoCloseable {
     producer.flush();
     PollLoop.awaitAcks(sends);
     consumer.commitSync(offsets);
+    Instant acked = Instant.now();
+    Map<Integer, Instant> latest = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      Instant ingestion = KafkaEnvelopes.ingestionTime(record);
+      metrics.normalizeLatency(Duration.between(ingestion, acked));
+      latest.merge(record.partition(), ingestion, (a, b) -> a.isAfter(b) ? a : b);
+    }
+    latest.forEach(
+        (partition, ingestion) -> metrics.processedUpTo("normalize", partition, ingestion));
   }
 
   @Override

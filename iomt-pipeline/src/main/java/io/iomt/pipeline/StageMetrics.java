@@ -1,15 +1,20 @@
 package io.iomt.pipeline;
 
 import io.iomt.core.error.IomtException;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Hooks the stages call for MedTech's metrics (incoming and normalized messages, measurements,
- * groups, FHIR resources saved, errors by name/stage/severity). The service binds them to
- * Micrometer; {@link #NONE} ignores them. Implementations are thread-safe.
+ * groups, FHIR resources saved, errors by name/stage/severity, stage latencies) and for event
+ * freshness per partition. The service binds them to Micrometer; {@link #NONE} ignores them.
+ * Implementations are thread-safe and cheap: they are called per record.
  */
 public interface StageMetrics {
+  /** One device message was read from the source topic. */
   default void incoming() {}
 
+  /** One device message became {@code measurements} measurements (0 when nothing matched). */
   default void normalized(int measurements) {}
 
   default void groups(int groups) {}
@@ -17,6 +22,23 @@ public interface StageMetrics {
   default void saved(int created, int updated, int unchanged) {}
 
   default void error(IomtException error) {}
+
+  /**
+   * A message's measurements were acknowledged on the normalized topic this long after it came in.
+   */
+  default void normalizeLatency(Duration sinceIngestion) {}
+
+  /**
+   * A measurement's Observation was accepted by the FHIR server this long after its message came
+   * in.
+   */
+  default void groupLatency(Duration sinceIngestion) {}
+
+  /**
+   * The stage ({@code "normalize"} or {@code "group"}) is done with a partition's records up to one
+   * that came in at {@code ingestion}: now minus that is the partition's event freshness.
+   */
+  default void processedUpTo(String stage, int partition, Instant ingestion) {}
 
   StageMetrics NONE = new StageMetrics() {};
 }

@@ -2,23 +2,21 @@ package io.iomt.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.iomt.core.envelope.EnvelopeReader;
 import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.mapping.DeviceMapping;
-import io.iomt.core.observation.ObservationFactory;
+import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
+import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.auth.TokenProvider;
 import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.http.RetryPolicy;
-import io.iomt.fhir.identity.IdentityResolver;
 import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.testkit.FaultInjectingProxy;
 import io.iomt.testkit.HapiFhirServer;
 import io.iomt.testkit.MutableClock;
-import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,21 +125,13 @@ class PipelineIT {
   }
 
   static ObservationWriter writer(String fhirUrl) {
-    FhirResources fhir =
-        new FhirResources(
-            new FhirHttp(
-                URI.create(fhirUrl),
-                TokenProvider.none(),
-                new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)),
-                d -> {},
-                Duration.ofSeconds(30)));
-    return new ObservationWriter(
-        fhir,
-        new IdentityResolver(
-            fhir, IdentityResolver.Config.of(ResolutionType.CREATE), Ticker.systemTicker()),
-        new ObservationFactory(Clock.systemUTC()),
-        ObservationWriter.Config.DEFAULT,
-        Ticker.systemTicker());
+    return new FhirDestination(
+            URI.create(fhirUrl),
+            TokenProvider.none(),
+            ResolutionType.CREATE,
+            new RetryPolicy(2, Duration.ofMillis(1), Duration.ofMillis(1)),
+            FhirDestination.TIMEOUT)
+        .writer(Clock.systemUTC());
   }
 
   static NormalizeStage normalize(Topics t) {

@@ -1,0 +1,99 @@
+package io.iomt.pipeline;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka clients of the connectors, all from one set of common properties ({@code
+ * bootstrap.servers} plus whatever the cluster needs, e.g. {@code security.protocol=SASL_SSL} and a
+ * JAAS config for an Event Hubs namespace). The settings the delivery guarantees rely on are fixed
+ * here and cannot be overridden: manual commits, {@code read_committed}, {@code acks=all} with
+ * idempotence.
+ */
+public final class KafkaClients {
+  private final Map<String, Object> common;
+
+  public KafkaClients(Map<String, ?> common) {
+    this.common = Map.copyOf(common);
+    if (!this.common.containsKey("bootstrap.servers")) {
+      throw new IllegalArgumentException("bootstrap.servers is required");
+    }
+  }
+
+  public String bootstrapServers() {
+    return String.valueOf(common.get("bootstrap.servers"));
+  }
+
+  public KafkaConsumer<byte[], byte[]> consumer(String groupId) {
+    Map<String, Object> p = new HashMap<>(common);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  public KafkaProducer<byte[], byte[]> producer() {
+    Map<String, Object> p = new HashMap<>(common);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public Admin admin() {
+    return Admin.create(new HashMap<>(common));
+  }
+
+  /** A topic to create when missing. */
+  public record TopicSpec(String name, int partitions) {}
+
+  /**
+   * Creates the topics that do not exist yet (with the cluster's default replication); existing
+   * ones are left as they are.
+   *
+   * @throws IllegalStateException naming the topic and the broker's reason when one cannot be made
+   */
+  public void ensureTopics(List<TopicSpec> topics) {
+    List<NewTopic> wanted = new ArrayList<>();
+    for (TopicSpec t : topics) {
+      wanted.add(new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()));
+    }
+    try (Admin admin = admin()) {
+      var result = admin.createTopics(wanted).values();
+      for (var e : result.entrySet()) {
+        try {
+          e.getValue().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "Cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(),
+                ex.getCause());
+          }
+        } catch (TimeoutException ex) {
+          throw new IllegalStateException(
+              "Cannot create topic " + e.getKey() + ": the broker did not answer in 30 s", ex);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while creating topics", ex);
+        }
+      }
+    }
+  }
+}
