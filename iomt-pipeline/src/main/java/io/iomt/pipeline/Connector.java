@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
@@ -143,6 +145,7 @@ public final class Connector implements AutoCloseable {
     private final Thread thread;
     private final Factory factory;
     private final KafkaClients clients;
+    private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile AutoCloseable current;
     private volatile StageStatus failure;
@@ -194,7 +197,9 @@ public final class Connector implements AutoCloseable {
               backoffMs,
               e);
           try {
-            Thread.sleep(backoffMs);
+            if (closing.await(backoffMs, TimeUnit.MILLISECONDS)) {
+              return;
+            }
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             return;
@@ -206,6 +211,7 @@ public final class Connector implements AutoCloseable {
 
     void close() {
       closed = true;
+      closing.countDown();
       AutoCloseable c = current;
       if (c != null) {
         try {
@@ -214,7 +220,6 @@ public final class Connector implements AutoCloseable {
           LOG.debug("closing {}", thread.getName(), e);
         }
       }
-      thread.interrupt();
     }
 
     void join() {

@@ -1,0 +1,129 @@
+package io.iomt.service;
+
+import io.iomt.pipeline.Connector;
+import io.iomt.pipeline.StageStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the configured connectors. A connector whose topics cannot be made yet (the broker is
+ * unreachable) is retried every few seconds in the background, and reported as blocked meanwhile:
+ * the service starts, says what it waits for, and begins work by itself.
+ */
+public final class ConnectorRuntime implements SmartLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectorRuntime.class);
+  private static final long RETRY_SECONDS = 5;
+
+  private final ServiceConfiguration config;
+  private final KafkaRuntime kafka;
+  private final ServiceMetrics metrics;
+  private final Clock clock;
+  private final Map<String, Connector> running = new ConcurrentHashMap<>();
+  private final Map<String, StageStatus> pending = new ConcurrentHashMap<>();
+  private ScheduledExecutorService starter;
+  private volatile boolean started;
+
+  public ConnectorRuntime(
+      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics, Clock clock) {
+    this.config = config;
+    this.kafka = kafka;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized void start() {
+    starter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "iomt-connector-starter");
+              t.setDaemon(true);
+              return t;
+            });
+    for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
+      pending.put(d.name(), new StageStatus.Blocked("Starting", "starting", Instant.now()));
+      starter.execute(() -> tryStart(d));
+    }
+    started = true;
+  }
+
+  private void tryStart(ServiceConfiguration.ConnectorDefinition d) {
+    if (!started && starter.isShutdown()) {
+      return;
+    }
+    try {
+      Connector c =
+          Connector.start(
+              d.settings(),
+              kafka.clients(),
+              () -> d.destination().writer(clock),
+              metrics.forConnector(d.name()),
+              clock);
+      running.put(d.name(), c);
+      pending.remove(d.name());
+      LOG.info(
+          "Connector {} running: {} -> FHIR {}",
+          d.name(),
+          d.settings().topics().source(),
+          d.destination().url());
+    } catch (RuntimeException e) {
+      Instant retry = Instant.now().plusSeconds(RETRY_SECONDS);
+      pending.put(
+          d.name(),
+          new StageStatus.Blocked("EventSourceUnavailable", String.valueOf(e.getMessage()), retry));
+      LOG.warn(
+          "Connector {} cannot start yet, retrying in {} s: {}",
+          d.name(),
+          RETRY_SECONDS,
+          e.toString());
+      if (!starter.isShutdown()) {
+        starter.schedule(() -> tryStart(d), RETRY_SECONDS, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Whether a connector of that name is configured. */
+  public Optional<ServiceConfiguration.ConnectorDefinition> definition(String name) {
+    return config.connectors().stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** Per connector: stage name to status. */
+  public Map<String, Map<String, StageStatus>> statuses() {
+    Map<String, Map<String, StageStatus>> out = new LinkedHashMap<>();
+    for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
+      Connector c = running.get(d.name());
+      if (c == null) {
+        StageStatus s = pending.getOrDefault(d.name(), new StageStatus.Stopped("not started"));
+        out.put(d.name(), Map.of("normalize", s, "group", s));
+      } else {
+        out.put(d.name(), Map.of("normalize", c.normalizeStatus(), "group", c.groupStatus()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void stop() {
+    started = false;
+    if (starter != null) {
+      starter.shutdownNow();
+    }
+    running.values().forEach(Connector::close);
+    running.clear();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return started;
+  }
+}

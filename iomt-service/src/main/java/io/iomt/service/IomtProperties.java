@@ -1,0 +1,362 @@
+package io.iomt.service;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything under {@code iomt.} in {@code application.yaml} or the environment (e.g. {@code
+ * IOMT_CONNECTORS_DEMO_FHIR_URL}). docs/configuration.md is the reference; {@link
+ * ServiceConfiguration} checks it all at start-up and lists every problem at once.
+ */
+@ConfigurationProperties("iomt")
+public class IomtProperties {
+  /** Where the embedded broker keeps its data ({@code <data-dir>/kafka}). */
+  private Path dataDir = Path.of("data");
+
+  private final Kafka kafka = new Kafka();
+  private final Ingest ingest = new Ingest();
+  private final Map<String, Connector> connectors = new LinkedHashMap<>();
+
+  public Path getDataDir() {
+    return dataDir;
+  }
+
+  public void setDataDir(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  public Kafka getKafka() {
+    return kafka;
+  }
+
+  public Ingest getIngest() {
+    return ingest;
+  }
+
+  public Map<String, Connector> getConnectors() {
+    return connectors;
+  }
+
+  /** The broker: none configured means the embedded one. */
+  public static class Kafka {
+    /** A Kafka cluster; empty for the embedded single-node broker. */
+    private String bootstrapServers;
+
+    /**
+     * An Azure Event Hubs namespace connection string ({@code Endpoint=sb://<ns>.servicebus...}):
+     * sets bootstrap servers and SASL_SSL/PLAIN with user {@code $ConnectionString}.
+     */
+    private String eventHubsConnectionString;
+
+    /** Extra client properties, e.g. {@code security.protocol}, {@code ssl.truststore.location}. */
+    private final Map<String, String> properties = new LinkedHashMap<>();
+
+    /** Port of the embedded broker (0: any free port). */
+    private int embeddedPort;
+
+    public String getBootstrapServers() {
+      return bootstrapServers;
+    }
+
+    public void setBootstrapServers(String bootstrapServers) {
+      this.bootstrapServers = bootstrapServers;
+    }
+
+    public String getEventHubsConnectionString() {
+      return eventHubsConnectionString;
+    }
+
+    public void setEventHubsConnectionString(String eventHubsConnectionString) {
+      this.eventHubsConnectionString = eventHubsConnectionString;
+    }
+
+    public Map<String, String> getProperties() {
+      return properties;
+    }
+
+    public int getEmbeddedPort() {
+      return embeddedPort;
+    }
+
+    public void setEmbeddedPort(int embeddedPort) {
+      this.embeddedPort = embeddedPort;
+    }
+  }
+
+  /** HTTP ingest ({@code POST /ingest/{connector}}). */
+  public static class Ingest {
+    /** Keys accepted in {@code X-API-Key} or {@code Authorization: Bearer}; at least one. */
+    private List<String> apiKeys = new ArrayList<>();
+
+    /** Largest single message (as Event Hubs: 1 MiB). */
+    private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+    /** Largest request body (an array of messages). */
+    private DataSize maxRequestSize = DataSize.ofMegabytes(16);
+
+    /** Deepest JSON nesting accepted. */
+    private int maxNestingDepth = 1000;
+
+    /** How long a request waits for the broker's acknowledgement before answering 503. */
+    private Duration ackTimeout = Duration.ofSeconds(30);
+
+    public List<String> getApiKeys() {
+      return apiKeys;
+    }
+
+    public void setApiKeys(List<String> apiKeys) {
+      this.apiKeys = apiKeys;
+    }
+
+    public DataSize getMaxMessageSize() {
+      return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(DataSize maxMessageSize) {
+      this.maxMessageSize = maxMessageSize;
+    }
+
+    public DataSize getMaxRequestSize() {
+      return maxRequestSize;
+    }
+
+    public void setMaxRequestSize(DataSize maxRequestSize) {
+      this.maxRequestSize = maxRequestSize;
+    }
+
+    public int getMaxNestingDepth() {
+      return maxNestingDepth;
+    }
+
+    public void setMaxNestingDepth(int maxNestingDepth) {
+      this.maxNestingDepth = maxNestingDepth;
+    }
+
+    public Duration getAckTimeout() {
+      return ackTimeout;
+    }
+
+    public void setAckTimeout(Duration ackTimeout) {
+      this.ackTimeout = ackTimeout;
+    }
+  }
+
+  /** One connector: source topic, two mappings, one FHIR destination. */
+  public static class Connector {
+    /** Default {@code <name>-events}. */
+    private String sourceTopic;
+
+    /** Default {@code <name>-normalized}. */
+    private String normalizedTopic;
+
+    /** Default {@code <name>-errors}. */
+    private String errorTopic;
+
+    /** Partitions of the topics the connector creates when they are missing. */
+    private int partitions = 4;
+
+    private Path deviceMapping;
+    private Path fhirMapping;
+    private final Fhir fhir = new Fhir();
+    private final Flush flush = new Flush();
+
+    public String getSourceTopic() {
+      return sourceTopic;
+    }
+
+    public void setSourceTopic(String sourceTopic) {
+      this.sourceTopic = sourceTopic;
+    }
+
+    public String getNormalizedTopic() {
+      return normalizedTopic;
+    }
+
+    public void setNormalizedTopic(String normalizedTopic) {
+      this.normalizedTopic = normalizedTopic;
+    }
+
+    public String getErrorTopic() {
+      return errorTopic;
+    }
+
+    public void setErrorTopic(String errorTopic) {
+      this.errorTopic = errorTopic;
+    }
+
+    public int getPartitions() {
+      return partitions;
+    }
+
+    public void setPartitions(int partitions) {
+      this.partitions = partitions;
+    }
+
+    public Path getDeviceMapping() {
+      return deviceMapping;
+    }
+
+    public void setDeviceMapping(Path deviceMapping) {
+      this.deviceMapping = deviceMapping;
+    }
+
+    public Path getFhirMapping() {
+      return fhirMapping;
+    }
+
+    public void setFhirMapping(Path fhirMapping) {
+      this.fhirMapping = fhirMapping;
+    }
+
+    public Fhir getFhir() {
+      return fhir;
+    }
+
+    public Flush getFlush() {
+      return flush;
+    }
+  }
+
+  /** The FHIR server a connector writes to. */
+  public static class Fhir {
+    private String url;
+
+    /** {@code Create}, {@code Lookup} or {@code LookupWithEncounter}. */
+    private String identityResolution = "Create";
+
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private final Auth auth = new Auth();
+
+    public String getUrl() {
+      return url;
+    }
+
+    public void setUrl(String url) {
+      this.url = url;
+    }
+
+    public String getIdentityResolution() {
+      return identityResolution;
+    }
+
+    public void setIdentityResolution(String identityResolution) {
+      this.identityResolution = identityResolution;
+    }
+
+    public Duration getRequestTimeout() {
+      return requestTimeout;
+    }
+
+    public void setRequestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+    }
+
+    public Auth getAuth() {
+      return auth;
+    }
+  }
+
+  /**
+   * How the connector authenticates to FHIR: {@code none}, {@code bearer} (a fixed token), {@code
+   * oauth2} (client credentials), or Azure identity: {@code azure-managed-identity}, {@code
+   * azure-client-secret}, {@code azure-workload-identity}, {@code azure-default}.
+   */
+  public static class Auth {
+    private String type = "none";
+    private String token;
+    private String tokenUrl;
+    private String clientId;
+    private String clientSecret;
+    private String scope;
+    private String tenantId;
+
+    public String getType() {
+      return type;
+    }
+
+    public void setType(String type) {
+      this.type = type;
+    }
+
+    public String getToken() {
+      return token;
+    }
+
+    public void setToken(String token) {
+      this.token = token;
+    }
+
+    public String getTokenUrl() {
+      return tokenUrl;
+    }
+
+    public void setTokenUrl(String tokenUrl) {
+      this.tokenUrl = tokenUrl;
+    }
+
+    public String getClientId() {
+      return clientId;
+    }
+
+    public void setClientId(String clientId) {
+      this.clientId = clientId;
+    }
+
+    public String getClientSecret() {
+      return clientSecret;
+    }
+
+    public void setClientSecret(String clientSecret) {
+      this.clientSecret = clientSecret;
+    }
+
+    public String getScope() {
+      return scope;
+    }
+
+    public void setScope(String scope) {
+      this.scope = scope;
+    }
+
+    public String getTenantId() {
+      return tenantId;
+    }
+
+    public void setTenantId(String tenantId) {
+      this.tenantId = tenantId;
+    }
+
+    @Override
+    public String toString() {
+      return "Auth[type=" + type + ", secrets masked]";
+    }
+  }
+
+  /** When a partition's buffered measurements are written: count or age, whichever first. */
+  public static class Flush {
+    private int maxEvents = 1000;
+    private Duration maxAge = Duration.ofMinutes(5);
+
+    public int getMaxEvents() {
+      return maxEvents;
+    }
+
+    public void setMaxEvents(int maxEvents) {
+      this.maxEvents = maxEvents;
+    }
+
+    public Duration getMaxAge() {
+      return maxAge;
+    }
+
+    public void setMaxAge(Duration maxAge) {
+      this.maxAge = maxAge;
+    }
+  }
+}

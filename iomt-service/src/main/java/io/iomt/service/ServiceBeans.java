@@ -1,0 +1,76 @@
+package io.iomt.service;
+
+import io.iomt.pipeline.KafkaClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+/** Wires configuration, broker, connectors, ingest security, metrics and readiness. */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+class ServiceBeans {
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  ServiceConfiguration serviceConfiguration(IomtProperties properties, Clock clock) {
+    return ServiceConfiguration.from(properties, clock);
+  }
+
+  @Bean(destroyMethod = "close")
+  KafkaRuntime kafkaRuntime(ServiceConfiguration config, IomtProperties properties) {
+    return KafkaRuntime.start(
+        config, properties.getDataDir(), properties.getKafka().getEmbeddedPort());
+  }
+
+  @Bean
+  KafkaClients kafkaClients(KafkaRuntime kafka) {
+    return kafka.clients();
+  }
+
+  @Bean
+  ServiceMetrics serviceMetrics(MeterRegistry registry) {
+    return new ServiceMetrics(registry);
+  }
+
+  @Bean
+  ConnectorRuntime connectorRuntime(
+      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics, Clock clock) {
+    return new ConnectorRuntime(config, kafka, metrics, clock);
+  }
+
+  @Bean(destroyMethod = "close")
+  ConsumerLagMonitor consumerLagMonitor(
+      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics) {
+    return new ConsumerLagMonitor(config, kafka, metrics);
+  }
+
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(IomtProperties properties) {
+    FilterRegistrationBean<ApiKeyFilter> r =
+        new FilterRegistrationBean<>(new ApiKeyFilter(properties.getIngest().getApiKeys()));
+    r.addUrlPatterns("/ingest/*", "/actuator/*");
+    return r;
+  }
+
+  @Bean
+  HealthIndicator brokerHealthIndicator(KafkaRuntime kafka) {
+    return ReadinessChecks.broker(kafka);
+  }
+
+  @Bean
+  HealthIndicator fhirHealthIndicator(ServiceConfiguration config) {
+    return ReadinessChecks.fhir(config);
+  }
+
+  @Bean
+  HealthIndicator connectorsHealthIndicator(ConnectorRuntime runtime) {
+    return ReadinessChecks.connectors(runtime);
+  }
+}

@@ -1,0 +1,417 @@
+package io.iomt.service;
+
+import io.iomt.core.envelope.MessageLimits;
+import io.iomt.core.error.InvalidTemplateException;
+import io.iomt.core.error.TemplateProblem;
+import io.iomt.core.fhirmapping.FhirMapping;
+import io.iomt.core.fhirmapping.MappingCrossCheck;
+import io.iomt.core.mapping.DeviceMapping;
+import io.iomt.fhir.FhirDestination;
+import io.iomt.fhir.auth.AzureIdentityTokenProvider;
+import io.iomt.fhir.auth.OAuth2ClientCredentials;
+import io.iomt.fhir.auth.Secret;
+import io.iomt.fhir.auth.TokenProvider;
+import io.iomt.fhir.http.RetryPolicy;
+import io.iomt.fhir.identity.ResolutionType;
+import io.iomt.pipeline.Connector;
+import io.iomt.pipeline.FlushPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@link IomtProperties} into what the service runs: Kafka client properties and one {@link
+ * ConnectorDefinition} per connector with its mappings parsed. Every problem is collected first and
+ * reported together in an {@link InvalidConfigurationException}; nothing starts half-configured.
+ * Secrets are checked for presence only and never appear in a problem.
+ */
+public final class ServiceConfiguration {
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  private static final Pattern EVENT_HUBS_ENDPOINT =
+      Pattern.compile("(?i)(?:^|;)\\s*Endpoint\\s*=\\s*sb://([^/;]+)/?\\s*(?:;|$)");
+
+  /** A connector ready to start. */
+  public record ConnectorDefinition(Connector.Settings settings, FhirDestination destination) {
+    public String name() {
+      return settings.name();
+    }
+  }
+
+  private final List<ConnectorDefinition> connectors;
+  private final Map<String, Object> kafkaProperties;
+  private final boolean embeddedBroker;
+  private final MessageLimits ingestLimits;
+
+  private ServiceConfiguration(
+      List<ConnectorDefinition> connectors,
+      Map<String, Object> kafkaProperties,
+      boolean embeddedBroker,
+      MessageLimits ingestLimits) {
+    this.connectors = connectors;
+    this.kafkaProperties = kafkaProperties;
+    this.embeddedBroker = embeddedBroker;
+    this.ingestLimits = ingestLimits;
+  }
+
+  public List<ConnectorDefinition> connectors() {
+    return connectors;
+  }
+
+  /** Client properties without {@code bootstrap.servers} when the embedded broker is used. */
+  public Map<String, Object> kafkaProperties() {
+    return kafkaProperties;
+  }
+
+  public boolean embeddedBroker() {
+    return embeddedBroker;
+  }
+
+  public MessageLimits ingestLimits() {
+    return ingestLimits;
+  }
+
+  /**
+   * Checks everything and parses the mappings.
+   *
+   * @throws InvalidConfigurationException listing every problem found
+   */
+  public static ServiceConfiguration from(IomtProperties p, Clock clock) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> kafka = kafka(p.getKafka(), problems);
+    MessageLimits limits = ingest(p.getIngest(), problems);
+    if (p.getConnectors().isEmpty()) {
+      problems.add(
+          "iomt.connectors: no connector configured (each needs device-mapping, fhir-mapping and"
+              + " fhir.url)");
+    }
+    List<ConnectorDefinition> connectors = new ArrayList<>();
+    Map<String, String> topicOwners = new HashMap<>();
+    for (Map.Entry<String, IomtProperties.Connector> e : p.getConnectors().entrySet()) {
+      ConnectorDefinition d =
+          connector(e.getKey(), e.getValue(), limits, clock, topicOwners, problems);
+      if (d != null) {
+        connectors.add(d);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return new ServiceConfiguration(
+        List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits);
+  }
+
+  private static Map<String, Object> kafka(IomtProperties.Kafka k, List<String> problems) {
+    Map<String, Object> props = new LinkedHashMap<>(k.getProperties());
+    String bootstrap = blankToNull(k.getBootstrapServers());
+    String eventHubs = blankToNull(k.getEventHubsConnectionString());
+    if (eventHubs != null) {
+      Matcher m = EVENT_HUBS_ENDPOINT.matcher(eventHubs);
+      if (!m.find()) {
+        problems.add(
+            "iomt.kafka.event-hubs-connection-string: no 'Endpoint=sb://<namespace>"
+                + ".servicebus.windows.net/' part (the value is not shown: it holds a secret)");
+      } else {
+        String host = m.group(1);
+        if (bootstrap == null) {
+          bootstrap = host.contains(":") ? host : host + ":9093";
+        }
+        props.putIfAbsent("security.protocol", "SASL_SSL");
+        props.put("sasl.mechanism", "PLAIN");
+        props.put(
+            "sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"$ConnectionString\" password=\""
+                + eventHubs.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\";");
+      }
+    }
+    if (bootstrap != null) {
+      for (String server : bootstrap.split(",")) {
+        if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
+          problems.add("iomt.kafka.bootstrap-servers: '" + server.trim() + "' is not host:port");
+        }
+      }
+      props.put("bootstrap.servers", bootstrap);
+    } else if (!props.isEmpty() && eventHubs == null) {
+      problems.add(
+          "iomt.kafka.properties are set but no iomt.kafka.bootstrap-servers: the embedded broker"
+              + " takes no client properties");
+    }
+    if (k.getEmbeddedPort() < 0 || k.getEmbeddedPort() > 65535) {
+      problems.add("iomt.kafka.embedded-port: " + k.getEmbeddedPort() + " is not a port");
+    }
+    return props;
+  }
+
+  private static MessageLimits ingest(IomtProperties.Ingest in, List<String> problems) {
+    if (in.getApiKeys().isEmpty()) {
+      problems.add(
+          "iomt.ingest.api-keys: at least one key is required (HTTP ingest is never open);"
+              + " e.g. IOMT_INGEST_API_KEYS=<a random string of 24+ characters>");
+    }
+    for (int i = 0; i < in.getApiKeys().size(); i++) {
+      String key = in.getApiKeys().get(i);
+      if (key == null || key.length() < 16) {
+        problems.add(
+            "iomt.ingest.api-keys["
+                + i
+                + "]: too short ("
+                + (key == null ? 0 : key.length())
+                + " characters; at least 16)");
+      }
+    }
+    long message = in.getMaxMessageSize().toBytes();
+    long request = in.getMaxRequestSize().toBytes();
+    if (message <= 0 || message > Integer.MAX_VALUE) {
+      problems.add("iomt.ingest.max-message-size: must be between 1B and 2GB");
+    }
+    if (request < message) {
+      problems.add(
+          "iomt.ingest.max-request-size: smaller than max-message-size ("
+              + in.getMaxRequestSize()
+              + " < "
+              + in.getMaxMessageSize()
+              + ")");
+    }
+    if (in.getMaxNestingDepth() <= 0) {
+      problems.add("iomt.ingest.max-nesting-depth: must be positive");
+    }
+    if (in.getAckTimeout().isNegative() || in.getAckTimeout().isZero()) {
+      problems.add("iomt.ingest.ack-timeout: must be positive");
+    }
+    if (message <= 0 || message > Integer.MAX_VALUE || in.getMaxNestingDepth() <= 0) {
+      return MessageLimits.DEFAULTS;
+    }
+    return new MessageLimits((int) message, in.getMaxNestingDepth());
+  }
+
+  private static ConnectorDefinition connector(
+      String name,
+      IomtProperties.Connector c,
+      MessageLimits limits,
+      Clock clock,
+      Map<String, String> topicOwners,
+      List<String> problems) {
+    String at = "iomt.connectors." + name;
+    int before = problems.size();
+    if (!NAME.matcher(name).matches()) {
+      problems.add(at + ": the name must be lower-case letters, digits and '-' (≤ 63)");
+    }
+    Connector.Topics topics =
+        new Connector.Topics(
+            orDefault(c.getSourceTopic(), name + "-events"),
+            orDefault(c.getNormalizedTopic(), name + "-normalized"),
+            orDefault(c.getErrorTopic(), name + "-errors"));
+    for (String[] t :
+        new String[][] {
+          {"source-topic", topics.source()},
+          {"normalized-topic", topics.normalized()},
+          {"error-topic", topics.errors()}
+        }) {
+      if (!TOPIC.matcher(t[1]).matches()) {
+        problems.add(at + "." + t[0] + ": '" + t[1] + "' is not a valid Kafka topic name");
+      }
+      String owner = topicOwners.putIfAbsent(t[1], at + "." + t[0]);
+      if (owner != null) {
+        problems.add(at + "." + t[0] + ": topic '" + t[1] + "' is already " + owner);
+      }
+    }
+    if (c.getPartitions() < 1) {
+      problems.add(at + ".partitions: must be at least 1, got " + c.getPartitions());
+    }
+    DeviceMapping device =
+        mapping(at + ".device-mapping", c.getDeviceMapping(), DeviceMapping::parse, problems);
+    FhirMapping fhir =
+        mapping(at + ".fhir-mapping", c.getFhirMapping(), FhirMapping::parse, problems);
+    if (device != null && fhir != null) {
+      for (MappingCrossCheck.Finding f : MappingCrossCheck.check(device, fhir)) {
+        if (f.problem().isError()) {
+          problems.add(
+              at
+                  + (f.inDeviceMapping() ? ".device-mapping" : ".fhir-mapping")
+                  + ": "
+                  + f.problem());
+        }
+      }
+    }
+    FlushPolicy flush = null;
+    try {
+      flush = new FlushPolicy(c.getFlush().getMaxEvents(), c.getFlush().getMaxAge());
+    } catch (IllegalArgumentException e) {
+      problems.add(at + ".flush: " + e.getMessage());
+    }
+    FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, problems);
+    if (problems.size() > before) {
+      return null;
+    }
+    Connector.Settings settings =
+        new Connector.Settings(
+            name,
+            topics,
+            c.getPartitions(),
+            device,
+            fhir,
+            limits,
+            flush,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30));
+    return new ConnectorDefinition(settings, destination);
+  }
+
+  private interface Parser<T> {
+    T parse(byte[] json);
+  }
+
+  private static <T> T mapping(String at, Path path, Parser<T> parser, List<String> problems) {
+    if (path == null) {
+      problems.add(at + ": missing (path of the mapping file)");
+      return null;
+    }
+    byte[] json;
+    try {
+      json = Files.readAllBytes(path);
+    } catch (IOException e) {
+      problems.add(at + ": cannot read " + path.toAbsolutePath() + " (" + e + ")");
+      return null;
+    }
+    try {
+      return parser.parse(json);
+    } catch (InvalidTemplateException e) {
+      for (TemplateProblem problem : e.problems()) {
+        if (problem.isError()) {
+          problems.add(at + ": " + path + ":" + problem);
+        }
+      }
+      return null;
+    }
+  }
+
+  private static FhirDestination destination(
+      String at, IomtProperties.Fhir f, Clock clock, List<String> problems) {
+    URI url = null;
+    if (blankToNull(f.getUrl()) == null) {
+      problems.add(
+          at
+              + ".url: missing (the FHIR server's base URL, e.g. https://x.fhir.azurehealthcareapis.com)");
+    } else {
+      try {
+        url = URI.create(f.getUrl().trim());
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+          problems.add(at + ".url: '" + f.getUrl() + "' is not an http(s) URL");
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(at + ".url: '" + f.getUrl() + "' is not a URL (" + e.getMessage() + ")");
+      }
+    }
+    ResolutionType resolution = null;
+    try {
+      resolution = ResolutionType.parse(String.valueOf(f.getIdentityResolution()));
+    } catch (IllegalArgumentException e) {
+      problems.add(at + ".identity-resolution: " + e.getMessage());
+    }
+    if (f.getRequestTimeout().isNegative() || f.getRequestTimeout().isZero()) {
+      problems.add(at + ".request-timeout: must be positive");
+    }
+    TokenProvider tokens = tokens(at + ".auth", f.getAuth(), url, clock, problems);
+    if (url == null || resolution == null || tokens == null) {
+      return null;
+    }
+    return new FhirDestination(url, tokens, resolution, RetryPolicy.DEFAULT, f.getRequestTimeout());
+  }
+
+  private static TokenProvider tokens(
+      String at, IomtProperties.Auth a, URI url, Clock clock, List<String> problems) {
+    String type = String.valueOf(a.getType()).trim().toLowerCase(Locale.ROOT);
+    int before = problems.size();
+    TokenProvider result;
+    switch (type) {
+      case "none" -> result = TokenProvider.none();
+      case "bearer" -> {
+        require(at, "token", a.getToken(), problems);
+        result =
+            problems.size() > before ? null : TokenProvider.staticToken(Secret.of(a.getToken()));
+      }
+      case "oauth2" -> {
+        require(at, "token-url", a.getTokenUrl(), problems);
+        require(at, "client-id", a.getClientId(), problems);
+        require(at, "client-secret", a.getClientSecret(), problems);
+        require(at, "scope", a.getScope(), problems);
+        result =
+            problems.size() > before
+                ? null
+                : new OAuth2ClientCredentials(
+                    URI.create(a.getTokenUrl()),
+                    a.getClientId(),
+                    Secret.of(a.getClientSecret()),
+                    a.getScope(),
+                    clock);
+      }
+      case "azure-managed-identity",
+          "azure-client-secret",
+          "azure-workload-identity",
+          "azure-default" -> {
+        AzureIdentityTokenProvider.Kind kind =
+            AzureIdentityTokenProvider.Kind.valueOf(
+                type.substring("azure-".length()).replace('-', '_').toUpperCase(Locale.ROOT));
+        if (kind == AzureIdentityTokenProvider.Kind.CLIENT_SECRET) {
+          require(at, "tenant-id", a.getTenantId(), problems);
+          require(at, "client-id", a.getClientId(), problems);
+          require(at, "client-secret", a.getClientSecret(), problems);
+        }
+        if (kind == AzureIdentityTokenProvider.Kind.WORKLOAD_IDENTITY) {
+          require(at, "tenant-id", a.getTenantId(), problems);
+          require(at, "client-id", a.getClientId(), problems);
+        }
+        result =
+            problems.size() > before || url == null
+                ? null
+                : new AzureIdentityTokenProvider(
+                    AzureIdentityTokenProvider.credential(
+                        kind,
+                        a.getTenantId(),
+                        blankToNull(a.getClientId()),
+                        a.getClientSecret() == null ? null : Secret.of(a.getClientSecret())),
+                    url.toString(),
+                    clock);
+      }
+      default -> {
+        problems.add(
+            at
+                + ".type: '"
+                + a.getType()
+                + "' is not one of none, bearer, oauth2, azure-managed-identity,"
+                + " azure-client-secret, azure-workload-identity, azure-default");
+        result = null;
+      }
+    }
+    return result;
+  }
+
+  private static void require(String at, String name, String value, List<String> problems) {
+    if (blankToNull(value) == null) {
+      problems.add(at + "." + name + ": required for this auth type");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static String orDefault(String s, String fallback) {
+    return blankToNull(s) == null ? fallback : s.trim();
+  }
+}

@@ -1,0 +1,175 @@
+package io.iomt.service;
+
+import io.iomt.core.error.IomtException;
+import io.iomt.pipeline.StageMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * MedTech's metrics on Micrometer, tagged by connector (docs/operations.md maps each to its MedTech
+ * name): {@code iomt_incoming_messages_total} (IncomingMessage), {@code
+ * iomt_normalized_messages_total} (NormalizedEvent), {@code iomt_measurements_total} (Measurement),
+ * {@code iomt_measurement_groups_total} (MeasurementGroup), {@code
+ * iomt_fhir_resources_saved_total{outcome}} (FhirResourceSaved), {@code
+ * iomt_errors_total{name,stage,severity}} (TotalErrors), {@code iomt_normalize_latency_seconds} and
+ * {@code iomt_group_latency_seconds} (the average stage latencies: sum / count), and {@code
+ * iomt_event_freshness_seconds{stage,partition}}. Lag and health come from {@link
+ * ConsumerLagMonitor} and the health endpoint.
+ */
+public final class ServiceMetrics {
+  private final MeterRegistry registry;
+  private final Map<String, StageMetrics> byConnector = new ConcurrentHashMap<>();
+
+  public ServiceMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public StageMetrics forConnector(String connector) {
+    return byConnector.computeIfAbsent(connector, Bound::new);
+  }
+
+  private final class Bound implements StageMetrics {
+    private final String connector;
+    private final Counter incoming;
+    private final Counter normalized;
+    private final Counter measurements;
+    private final Counter groups;
+    private final Counter created;
+    private final Counter updated;
+    private final Counter unchanged;
+    private final Timer normalizeLatency;
+    private final Timer groupLatency;
+    private final Map<String, AtomicLong> freshness = new ConcurrentHashMap<>();
+
+    Bound(String connector) {
+      this.connector = connector;
+      incoming =
+          counter("iomt.incoming.messages", "Device messages read (MedTech IncomingMessage)");
+      normalized =
+          counter(
+              "iomt.normalized.messages",
+              "Messages that produced at least one measurement (MedTech NormalizedEvent)");
+      measurements = counter("iomt.measurements", "Measurements produced (MedTech Measurement)");
+      groups =
+          counter(
+              "iomt.measurement.groups", "Measurement groups written (MedTech MeasurementGroup)");
+      created = saved("created");
+      updated = saved("updated");
+      unchanged = saved("noop");
+      normalizeLatency =
+          Timer.builder("iomt.normalize.latency")
+              .description(
+                  "Message arrival to measurements acknowledged on the normalized topic"
+                      + " (MedTech AverageNormalizationStageLatency = sum / count)")
+              .tag("connector", connector)
+              .register(registry);
+      groupLatency =
+          Timer.builder("iomt.group.latency")
+              .description(
+                  "Message arrival to its Observation accepted by FHIR"
+                      + " (MedTech AverageGroupStageLatency = sum / count)")
+              .tag("connector", connector)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofMillis(10))
+              .maximumExpectedValue(Duration.ofMinutes(30))
+              .register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+      return Counter.builder(name)
+          .description(description)
+          .tag("connector", connector)
+          .register(registry);
+    }
+
+    private Counter saved(String outcome) {
+      return Counter.builder("iomt.fhir.resources.saved")
+          .description("Observations written, by outcome (MedTech FhirResourceSaved)")
+          .tag("connector", connector)
+          .tag("outcome", outcome)
+          .register(registry);
+    }
+
+    @Override
+    public void incoming() {
+      incoming.increment();
+    }
+
+    @Override
+    public void normalized(int count) {
+      if (count > 0) {
+        normalized.increment();
+        measurements.increment(count);
+      }
+    }
+
+    @Override
+    public void groups(int count) {
+      groups.increment(count);
+    }
+
+    @Override
+    public void saved(int c, int u, int n) {
+      created.increment(c);
+      updated.increment(u);
+      unchanged.increment(n);
+    }
+
+    @Override
+    public void error(IomtException error) {
+      Counter.builder("iomt.errors")
+          .description("Errors by name, stage and severity (MedTech TotalErrors)")
+          .tag("connector", connector)
+          .tag("name", error.errorName())
+          .tag("stage", error.stage().displayName())
+          .tag("severity", error.severity())
+          .register(registry)
+          .increment();
+    }
+
+    @Override
+    public void normalizeLatency(Duration sinceIngestion) {
+      normalizeLatency.record(sinceIngestion.isNegative() ? Duration.ZERO : sinceIngestion);
+    }
+
+    @Override
+    public void groupLatency(Duration sinceIngestion) {
+      groupLatency.record(sinceIngestion.isNegative() ? Duration.ZERO : sinceIngestion);
+    }
+
+    @Override
+    public void processedUpTo(String stage, int partition, Instant ingestion) {
+      freshness
+          .computeIfAbsent(
+              stage + "/" + partition,
+              k -> {
+                AtomicLong last = new AtomicLong();
+                Gauge.builder(
+                        "iomt.event.freshness",
+                        last,
+                        l -> (System.currentTimeMillis() - l.get()) / 1000.0)
+                    .description(
+                        "Seconds since the arrival of the newest message the stage has finished,"
+                            + " per partition")
+                    .baseUnit("seconds")
+                    .tag("connector", connector)
+                    .tag("stage", stage)
+                    .tag("partition", Integer.toString(partition))
+                    .register(registry);
+                return last;
+              })
+          .accumulateAndGet(ingestion.toEpochMilli(), Math::max);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.iomt.service;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The service started in-process as {@code java -jar} would start it (application.yaml included),
+ * with the sample mappings and one connector {@code test} writing to {@code fhirUrl}; properties
+ * can be added or overridden. Tests talk to it over HTTP like a device would.
+ */
+final class RunningService implements AutoCloseable {
+  static final Path SAMPLES = Path.of("").toAbsolutePath().getParent().resolve("samples");
+  static final String API_KEY = "test-key-0123456789abcdef";
+
+  final ConfigurableApplicationContext context;
+  final String baseUrl;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private RunningService(ConfigurableApplicationContext context) {
+    this.context = context;
+    this.baseUrl = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+  }
+
+  /** The default properties of a test service on {@code dataDir} writing to {@code fhirUrl}. */
+  static Map<String, Object> defaults(Path dataDir, String fhirUrl) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("server.port", "0");
+    p.put("iomt.data-dir", dataDir.toString());
+    p.put("iomt.ingest.api-keys[0]", API_KEY);
+    p.put("iomt.connectors.test.device-mapping", SAMPLES.resolve("device-mapping.json").toString());
+    p.put("iomt.connectors.test.fhir-mapping", SAMPLES.resolve("fhir-mapping.json").toString());
+    p.put("iomt.connectors.test.fhir.url", fhirUrl);
+    p.put("iomt.connectors.test.partitions", "2");
+    p.put("iomt.connectors.test.flush.max-events", "500");
+    p.put("iomt.connectors.test.flush.max-age", "500ms");
+    return p;
+  }
+
+  static RunningService start(Map<String, Object> properties) {
+    String[] args =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    return new RunningService(new SpringApplicationBuilder(IomtServiceApplication.class).run(args));
+  }
+
+  HttpResponse<String> post(String path, String body, String apiKey) throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (apiKey != null) {
+      r.header("X-API-Key", apiKey);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> ingest(String connector, String body) throws Exception {
+    return post("/ingest/" + connector, body, API_KEY);
+  }
+
+  HttpResponse<String> get(String path, String apiKey) throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60)).GET();
+    if (apiKey != null) {
+      r.header("Authorization", "Bearer " + apiKey);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
