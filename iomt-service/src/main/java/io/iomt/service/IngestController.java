@@ -66,7 +66,8 @@ final class IngestController implements DisposableBean {
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxNestingDepth(limits.getMaxNestingDepth())
-                    .maxStringLength((int) limits.getMaxMessageSize().toBytes())
+                    .maxStringLength(
+                        (int) Math.min(limits.getMaxRequestSize().toBytes(), Integer.MAX_VALUE))
                     .build())
             .build();
     this.json = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

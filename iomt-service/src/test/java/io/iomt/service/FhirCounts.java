@@ -5,6 +5,8 @@ import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.identity.ResolutionType;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 
 /** Reads what the connector wrote, straight from the FHIR server. */
@@ -30,5 +32,31 @@ final class FhirCounts {
       n = observations(fhirUrl, device);
     }
     return n;
+  }
+
+  /**
+   * Polls until every device has at least its expected number of Observations or {@code timeout}
+   * passed; returns the last counts, device by device. A device is not read again once it has its
+   * count: read them again with {@link #observations} to check that no more arrived.
+   */
+  static Map<String, Integer> awaitObservations(
+      String fhirUrl, Map<String, Integer> expected, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    while (true) {
+      boolean complete = true;
+      for (Map.Entry<String, Integer> e : expected.entrySet()) {
+        Integer known = counts.get(e.getKey());
+        if (known == null || known < e.getValue()) {
+          known = observations(fhirUrl, e.getKey());
+          counts.put(e.getKey(), known);
+        }
+        complete &= known >= e.getValue();
+      }
+      if (complete || System.nanoTime() >= deadline) {
+        return counts;
+      }
+      Thread.sleep(500);
+    }
   }
 }

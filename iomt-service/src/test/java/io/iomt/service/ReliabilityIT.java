@@ -1,0 +1,515 @@
+package io.iomt.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iomt.core.measurement.Measurement;
+import io.iomt.core.measurement.MeasurementProperty;
+import io.iomt.pipeline.DeadLetters;
+import io.iomt.pipeline.KafkaClients;
+import io.iomt.pipeline.MeasurementCodec;
+import io.iomt.testkit.HapiFhirServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service under the two failures the connector must survive without losing or misfiling data,
+ * each on a service of its own (own embedded broker, own topics, own metrics) writing to the shared
+ * HAPI FHIR server: the FHIR server going away for 30 s mid-stream, and 1 % poison messages among
+ * good ones. (A killed process is CrashRecoveryIT's, in iomt-pipeline.)
+ */
+class ReliabilityIT {
+  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration OUTAGE = Duration.ofSeconds(30);
+
+  private HapiFhirServer fhir;
+  private Path dataDir;
+  private RunningService service;
+  private KafkaClients kafka;
+
+  @BeforeEach
+  void startService() throws Exception {
+    fhir = HapiFhirServer.shared();
+    dataDir = Files.createTempDirectory("iomt-reliability-it");
+    service = RunningService.start(RunningService.defaults(dataDir, fhir.baseUrl()));
+    kafka =
+        new KafkaClients(
+            Map.of(
+                "bootstrap.servers",
+                service.bean(KafkaRuntime.class).clients().bootstrapServers()));
+  }
+
+  @AfterEach
+  void stopService() throws IOException {
+    try {
+      fhir.start(); // never leave the JVM's shared server stopped
+    } finally {
+      if (service != null) {
+        service.close();
+      }
+      deleteRecursively(dataDir);
+    }
+  }
+
+  @Test
+  void aThirtySecondFhirOutageMidStreamDelaysButLosesNothingAndDeadLettersNothing()
+      throws Exception {
+    String run = "outage-" + UUID.randomUUID().toString().substring(0, 8);
+    int devices = 20;
+    int perDevice = 100;
+    int perRound = 5; // per device: 20 rounds of 100 messages
+    int rounds = perDevice / perRound;
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    for (int d = 0; d < devices; d++) {
+      expected.put(device(run, d), perDevice);
+    }
+
+    long restarted;
+    try {
+      for (int round = 0; round < rounds; round++) {
+        if (round == rounds / 2) {
+          fhir.stop();
+        }
+        List<String> batch = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+          for (int i = 0; i < perRound; i++) {
+            int second = round * perRound + i;
+            batch.add(heartRate(device(run, d), T0.plusSeconds(second), "" + (60 + d)));
+          }
+        }
+        HttpResponse<String> r = service.ingest("test", "[" + String.join(",", batch) + "]");
+        assertThat(r.statusCode()).as("ingest during round %d: %s", round, r.body()).isEqualTo(202);
+        assertThat(r.body()).isEqualTo("{\"accepted\":" + batch.size() + "}");
+      }
+      long stopped = System.nanoTime();
+      // What operators see while FHIR is away: unready, FHIR down, the group stage blocked.
+      long deadline = stopped + OUTAGE.minusSeconds(3).toNanos();
+      JsonNode readiness = readiness();
+      while (!groupBlocked(readiness) && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        readiness = readiness();
+      }
+      assertThat(fhir.isRunning()).isFalse();
+      assertThat(readiness.path("status").asText()).isEqualTo("DOWN");
+      assertThat(readiness.at("/components/fhir/status").asText()).isEqualTo("DOWN");
+      assertThat(readiness.at("/components/fhir/details/test/error").asText())
+          .as("fhir health during the outage: %s", readiness.at("/components/fhir"))
+          .contains("ConnectException");
+      assertThat(readiness.at("/components/broker/status").asText()).isEqualTo("UP");
+      assertThat(readiness.at("/components/connectors/status").asText())
+          .as("connectors health during the outage: %s", readiness.at("/components/connectors"))
+          .isEqualTo("DOWN");
+      JsonNode group = readiness.at("/components/connectors/details/test/group");
+      assertThat(group.path("status").asText()).isEqualTo("blocked");
+      assertThat(group.path("error").asText()).isEqualTo("FhirServiceUnavailableException");
+      assertThat(group.path("message").asText()).contains("is unavailable");
+      assertThat(Instant.parse(group.path("retryAt").asText())).isNotNull();
+      assertThat(readiness.at("/components/connectors/details/test/normalize").asText())
+          .isEqualTo("running");
+
+      long left = OUTAGE.toNanos() - (System.nanoTime() - stopped);
+      if (left > 0) {
+        Thread.sleep(left / 1_000_000);
+      }
+    } finally {
+      fhir.start();
+      restarted = System.nanoTime();
+    }
+
+    // Up to 30 s of backoff (the stage's maximum) may pass before the next attempt, plus the
+    // HTTP client's own retries and the writing itself.
+    Map<String, Integer> counts =
+        FhirCounts.awaitObservations(fhir.baseUrl(), expected, Duration.ofSeconds(150));
+    long caughtUpMs = (System.nanoTime() - restarted) / 1_000_000;
+    System.out.printf(
+        "ReliabilityIT: every Observation in FHIR %d ms after the server came back%n", caughtUpMs);
+    assertThat(counts)
+        .as("Observations per device after the outage (expected %d each)", perDevice)
+        .isEqualTo(expected);
+    assertThat(recount(expected.keySet())).isEqualTo(expected);
+
+    JsonNode ready = awaitReadiness("UP", Duration.ofSeconds(60));
+    assertThat(ready.path("status").asText())
+        .as("readiness after the outage: %s", ready)
+        .isEqualTo("UP");
+    assertThat(ready.at("/components/connectors/details/test/group").asText()).isEqualTo("running");
+    assertThat(ready.at("/components/fhir/status").asText()).isEqualTo("UP");
+
+    // Nothing was dead-lettered: an unavailable FHIR server blocks, it never drops data. The
+    // broker is this test's own, so its error topic must be empty, not only free of our devices.
+    List<ConsumerRecord<byte[], byte[]>> errors = readToEnd("test-errors");
+    assertThat(errors)
+        .as("dead letters after the outage: %s", describe(errors))
+        .noneMatch(r -> text(r.value()).contains(run))
+        .isEmpty();
+    // The outage was counted as what it is: a blocking FHIR error, and nothing else.
+    Map<String, Double> errorCounts = errorCounts();
+    assertThat(errorCounts)
+        .as("iomt_errors_total after the outage")
+        .containsOnlyKeys("FhirServiceUnavailableException/FHIRConversion");
+  }
+
+  @Test
+  void onePercentPoisonLandsInTheErrorTopicWithItsReasonAndTheRestArrives() throws Exception {
+    String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+    int batches = 30; // of 100 messages: 99 good ones and 1 poison
+    int devices = 33; // 3 good messages each per batch: 90 Observations each, 2,970 in all
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    for (int d = 0; d < devices; d++) {
+      expected.put(device(run, d), batches * 3);
+    }
+    Map<String, Poison> poison = new LinkedHashMap<>(); // by the exact bytes sent
+    try (KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+      for (int b = 0; b < batches; b++) {
+        List<String> batch = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+          for (int i = 0; i < 3; i++) {
+            batch.add(heartRate(device(run, d), T0.plusSeconds(b * 3 + i), "" + (60 + i)));
+          }
+        }
+        String bad;
+        Instant at = T0.plusSeconds(b * 3);
+        switch (b % 4) {
+          case 0 -> {
+            // Not JSON: impossible through HTTP ingest (which checks JSON), so straight to Kafka.
+            bad = "{\"deviceId\": \"" + run + "-raw-" + b + "\", \"heartRate\": 7";
+            RecordMetadata sent =
+                producer
+                    .send(
+                        new ProducerRecord<>(
+                            "test-events",
+                            (run + "-raw-" + b).getBytes(StandardCharsets.UTF_8),
+                            bad.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            poison.put(
+                bad,
+                new Poison(
+                    "InvalidDataFormatException",
+                    "Normalization",
+                    "not valid JSON",
+                    "test-events",
+                    sent.partition(),
+                    sent.offset()));
+          }
+          case 1 -> {
+            // Valid JSON, normalized, but a Quantity needs a number: fails converting to FHIR.
+            bad = heartRate(run + "-nan-" + b, at, "\"fast\"");
+            poison.put(
+                bad,
+                new Poison(
+                    "InvalidQuantityFhirValueException",
+                    "FHIRConversion",
+                    "is not a decimal: 'fast'",
+                    "test-normalized",
+                    -1,
+                    -1));
+          }
+          case 2 -> {
+            bad =
+                "{\"deviceId\":\"%s\",\"patientId\":\"p-%s\",\"endDate\":\"yesterday\",\"heartRate\":70}"
+                    .formatted(run + "-time-" + b, run + "-time-" + b);
+            poison.put(
+                bad,
+                new Poison(
+                    "InvalidDataFormatException",
+                    "Normalization",
+                    "Unable to parse the value 'yesterday' for [timestamp]",
+                    "test-events",
+                    -1,
+                    -1));
+          }
+          default -> {
+            bad =
+                "{\"patientId\":\"p-%s\",\"endDate\":\"%s\",\"heartRate\":70}"
+                    .formatted(run + "-nodevice-" + b, at);
+            poison.put(
+                bad,
+                new Poison(
+                    "IncompatibleDataException",
+                    "Normalization",
+                    "Unable to extract required value for [deviceId]",
+                    "test-events",
+                    -1,
+                    -1));
+          }
+        }
+        if (b % 4 != 0) {
+          batch.add(b % batch.size(), bad); // somewhere among the good ones
+        }
+        HttpResponse<String> r = service.ingest("test", "[" + String.join(",", batch) + "]");
+        assertThat(r.statusCode()).as("ingest of batch %d: %s", b, r.body()).isEqualTo(202);
+        assertThat(r.body()).isEqualTo("{\"accepted\":" + batch.size() + "}");
+      }
+    }
+    assertThat(poison).hasSize(30);
+
+    // The other 99 % arrive, exactly once each.
+    Map<String, Integer> counts =
+        FhirCounts.awaitObservations(fhir.baseUrl(), expected, Duration.ofSeconds(150));
+    assertThat(counts).isEqualTo(expected);
+    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2970);
+
+    // Each poison message is in the error topic once, with its reason and its original bytes.
+    List<ConsumerRecord<byte[], byte[]>> letters =
+        awaitDeadLetters(run, 30, Duration.ofSeconds(60));
+    assertThat(letters).as("dead letters: %s", describe(letters)).hasSize(30);
+    Map<String, Poison> unmatched = new LinkedHashMap<>(poison);
+    for (ConsumerRecord<byte[], byte[]> letter : letters) {
+      String value = text(letter.value());
+      String sourceTopic = DeadLetters.header(letter.headers(), DeadLetters.SOURCE_TOPIC);
+      Poison p;
+      if ("test-normalized".equals(sourceTopic)) {
+        // A group-stage dead letter carries the normalized measurement it could not convert.
+        Measurement m = MeasurementCodec.decode(letter.value());
+        assertThat(m.type()).isEqualTo("heartrate");
+        assertThat(m.properties()).containsExactly(new MeasurementProperty("hr", "fast"));
+        String sent =
+            unmatched.keySet().stream()
+                .filter(k -> k.contains("\"deviceId\":\"" + m.deviceId() + "\""))
+                .findFirst()
+                .orElse(null);
+        assertThat(sent)
+            .as("a dead letter of an unknown measurement, or twice: %s", value)
+            .isNotNull();
+        p = unmatched.remove(sent);
+      } else {
+        p = unmatched.remove(value);
+        assertThat(p)
+            .as("a dead letter whose bytes are not one poison message as sent, or twice: %s", value)
+            .isNotNull();
+      }
+      assertThat(DeadLetters.header(letter.headers(), DeadLetters.ERROR))
+          .as("error name of %s", value)
+          .isEqualTo(p.name());
+      assertThat(DeadLetters.header(letter.headers(), DeadLetters.STAGE))
+          .as("stage of %s", value)
+          .isEqualTo(p.stage());
+      assertThat(DeadLetters.header(letter.headers(), DeadLetters.SEVERITY))
+          .isEqualTo("NonBlocking");
+      assertThat(DeadLetters.header(letter.headers(), DeadLetters.MESSAGE))
+          .as("reason of %s", value)
+          .contains(p.reason());
+      assertThat(sourceTopic).isEqualTo(p.sourceTopic());
+      int partition =
+          Integer.parseInt(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_PARTITION));
+      long offset = Long.parseLong(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET));
+      if (p.partition() >= 0) {
+        assertThat(partition).isEqualTo(p.partition());
+        assertThat(offset).isEqualTo(p.offset());
+      }
+      // The source position points at the very record that failed.
+      assertThat(readAt(sourceTopic, partition, offset)).isEqualTo(letter.value());
+    }
+    assertThat(unmatched).as("poison messages never dead-lettered").isEmpty();
+
+    // None of the poison became an Observation, and no more than 2,970 good ones arrived.
+    assertThat(recount(expected.keySet())).isEqualTo(expected);
+    for (String bad : poison.keySet()) {
+      Matcher device = Pattern.compile("\"deviceId\":\"([^\"]+)\"").matcher(bad);
+      if (device.find()) {
+        assertThat(FhirCounts.observations(fhir.baseUrl(), device.group(1)))
+            .as("Observations of %s", device.group(1))
+            .isZero();
+      }
+    }
+
+    // The metrics operators alert on count them by name and stage.
+    Map<String, Double> errorCounts = errorCounts();
+    assertThat(errorCounts)
+        .as("iomt_errors_total")
+        .containsEntry("InvalidDataFormatException/Normalization", 15.0)
+        .containsEntry("IncompatibleDataException/Normalization", 7.0)
+        .containsEntry("InvalidQuantityFhirValueException/FHIRConversion", 8.0);
+    // The service kept running: poison never blocks.
+    JsonNode ready = readiness();
+    assertThat(ready.path("status").asText()).as("readiness: %s", ready).isEqualTo("UP");
+  }
+
+  /** What a poison message must produce in the error topic. */
+  private record Poison(
+      String name, String stage, String reason, String sourceTopic, int partition, long offset) {}
+
+  private static String device(String run, int d) {
+    return "%s-%02d".formatted(run, d);
+  }
+
+  private static String heartRate(String device, Instant at, String value) {
+    return "{\"deviceId\":\"%s\",\"patientId\":\"p-%s\",\"endDate\":\"%s\",\"heartRate\":%s}"
+        .formatted(device, device, at, value);
+  }
+
+  private Map<String, Integer> recount(Iterable<String> devices) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String d : devices) {
+      counts.put(d, FhirCounts.observations(fhir.baseUrl(), d));
+    }
+    return counts;
+  }
+
+  private JsonNode readiness() throws Exception {
+    HttpResponse<String> r = service.get("/actuator/health/readiness", null);
+    JsonNode health = JSON.readTree(r.body());
+    assertThat(r.statusCode())
+        .as("readiness HTTP status for %s", health.path("status").asText())
+        .isEqualTo("UP".equals(health.path("status").asText()) ? 200 : 503);
+    return health;
+  }
+
+  private static boolean groupBlocked(JsonNode readiness) {
+    return "blocked"
+        .equals(readiness.at("/components/connectors/details/test/group/status").asText());
+  }
+
+  private JsonNode awaitReadiness(String status, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode health = readiness();
+    while (!status.equals(health.path("status").asText()) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      health = readiness();
+    }
+    return health;
+  }
+
+  /** {@code iomt_errors_total} of connector {@code test}, summed by "name/stage". */
+  private Map<String, Double> errorCounts() throws Exception {
+    HttpResponse<String> r = service.get("/actuator/prometheus", RunningService.API_KEY);
+    assertThat(r.statusCode()).isEqualTo(200);
+    Pattern line = Pattern.compile("^iomt_errors_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+    Pattern label = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    Map<String, Double> out = new TreeMap<>();
+    Matcher m = line.matcher(r.body());
+    while (m.find()) {
+      Map<String, String> labels = new HashMap<>();
+      Matcher l = label.matcher(m.group(1));
+      while (l.find()) {
+        labels.put(l.group(1), l.group(2));
+      }
+      if ("test".equals(labels.get("connector"))) {
+        out.merge(
+            labels.get("name") + "/" + labels.get("stage"),
+            Double.parseDouble(m.group(2)),
+            Double::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Dead letters whose original bytes mention {@code run}, once {@code expected} are there. */
+  private List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(
+      String run, int expected, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      List<ConsumerRecord<byte[], byte[]>> ours =
+          readToEnd("test-errors").stream().filter(r -> text(r.value()).contains(run)).toList();
+      if (ours.size() >= expected || System.nanoTime() >= deadline) {
+        return ours;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** Every record of a topic, from the beginning to its current end. */
+  private List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        kafka.consumer("reliability-it-" + UUID.randomUUID())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
+        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+      }
+      return out;
+    }
+  }
+
+  /** The value of the record at one position. */
+  private byte[] readAt(String topic, int partition, long offset) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        kafka.consumer("reliability-it-" + UUID.randomUUID())) {
+      TopicPartition tp = new TopicPartition(topic, partition);
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, offset);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.offset() == offset) {
+            return r.value();
+          }
+        }
+      }
+      throw new AssertionError("no record at " + tp + "@" + offset);
+    }
+  }
+
+  private static List<String> describe(List<ConsumerRecord<byte[], byte[]>> letters) {
+    return letters.stream()
+        .map(
+            r ->
+                DeadLetters.header(r.headers(), DeadLetters.ERROR)
+                    + "@"
+                    + DeadLetters.header(r.headers(), DeadLetters.STAGE)
+                    + ": "
+                    + DeadLetters.header(r.headers(), DeadLetters.MESSAGE)
+                    + " <- "
+                    + text(r.value()))
+        .toList();
+  }
+
+  private static String text(byte[] bytes) {
+    return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}
