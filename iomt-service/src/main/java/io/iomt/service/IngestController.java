@@ -252,6 +252,15 @@ final class IngestController implements DisposableBean {
     } catch (TimeoutException e) {
       throw unavailable("no acknowledgement within " + format(limits.getAckTimeout()));
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException
+          || e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException) {
+        throw new Refused(
+            503,
+            "EventSourceUnauthorized",
+            "The broker refused the service's credentials ("
+                + e.getCause().getMessage()
+                + "); check iomt.kafka settings. Nothing was acknowledged.");
+      }
       throw unavailable(e.getCause().getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
