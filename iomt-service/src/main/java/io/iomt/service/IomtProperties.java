@@ -231,7 +231,19 @@ public class IomtProperties {
     private String identityResolution = "Create";
 
     private Duration requestTimeout = Duration.ofSeconds(30);
+
+    /** Longest wait between write attempts while the server fails (first 1 s, doubling). */
+    private Duration maxBackoff = Duration.ofSeconds(30);
+
     private final Auth auth = new Auth();
+
+    public Duration getMaxBackoff() {
+      return maxBackoff;
+    }
+
+    public void setMaxBackoff(Duration maxBackoff) {
+      this.maxBackoff = maxBackoff;
+    }
 
     public String getUrl() {
       return url;

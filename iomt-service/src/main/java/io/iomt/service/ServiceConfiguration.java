@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * Secrets are checked for presence only and never appear in a problem.
  */
 public final class ServiceConfiguration {
+  private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
   private static final Pattern EVENT_HUBS_ENDPOINT =
@@ -266,8 +267,10 @@ public final class ServiceConfiguration {
             limits,
             flush,
             Duration.ofMillis(200),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30));
+            INITIAL_BACKOFF.compareTo(c.getFhir().getMaxBackoff()) < 0
+                ? INITIAL_BACKOFF
+                : c.getFhir().getMaxBackoff(),
+            c.getFhir().getMaxBackoff());
     return new ConnectorDefinition(settings, destination);
   }
 
@@ -325,6 +328,9 @@ public final class ServiceConfiguration {
     }
     if (f.getRequestTimeout().isNegative() || f.getRequestTimeout().isZero()) {
       problems.add(at + ".request-timeout: must be positive");
+    }
+    if (f.getMaxBackoff().isNegative() || f.getMaxBackoff().isZero()) {
+      problems.add(at + ".max-backoff: must be positive");
     }
     TokenProvider tokens = tokens(at + ".auth", f.getAuth(), url, clock, problems);
     if (url == null || resolution == null || tokens == null) {
