@@ -51,6 +51,13 @@ class ReliabilityIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration OUTAGE = Duration.ofSeconds(30);
 
+  /**
+   * How long the Observations may take to arrive: HAPI on two cores shared with other work writes
+   * 10 to 40 Observations a second, and after the outage the group stage's next attempt may come up
+   * to its maximum backoff (30 s) later.
+   */
+  private static final Duration CATCH_UP = Duration.ofMinutes(5);
+
   private HapiFhirServer fhir;
   private Path dataDir;
   private RunningService service;
@@ -85,19 +92,23 @@ class ReliabilityIT {
       throws Exception {
     String run = "outage-" + UUID.randomUUID().toString().substring(0, 8);
     int devices = 20;
-    int perDevice = 100;
-    int perRound = 5; // per device: 20 rounds of 100 messages
+    int perDevice = 50;
+    int perRound = 5; // per device: 10 rounds of 100 messages, 1,000 in all
     int rounds = perDevice / perRound;
     Map<String, Integer> expected = new LinkedHashMap<>();
     for (int d = 0; d < devices; d++) {
       expected.put(device(run, d), perDevice);
     }
 
+    long stopped = 0;
     long restarted;
     try {
       for (int round = 0; round < rounds; round++) {
         if (round == rounds / 2) {
+          // Mid-stream: the first half is being written (some of it is in FHIR already).
+          awaitFirstObservation(expected.keySet());
           fhir.stop();
+          stopped = System.nanoTime();
         }
         List<String> batch = new ArrayList<>();
         for (int d = 0; d < devices; d++) {
@@ -110,7 +121,6 @@ class ReliabilityIT {
         assertThat(r.statusCode()).as("ingest during round %d: %s", round, r.body()).isEqualTo(202);
         assertThat(r.body()).isEqualTo("{\"accepted\":" + batch.size() + "}");
       }
-      long stopped = System.nanoTime();
       // What operators see while FHIR is away: unready, FHIR down, the group stage blocked.
       long deadline = stopped + OUTAGE.minusSeconds(3).toNanos();
       JsonNode readiness = readiness();
@@ -147,11 +157,10 @@ class ReliabilityIT {
 
     // Up to 30 s of backoff (the stage's maximum) may pass before the next attempt, plus the
     // HTTP client's own retries and the writing itself.
-    Map<String, Integer> counts =
-        FhirCounts.awaitObservations(fhir.baseUrl(), expected, Duration.ofSeconds(150));
+    Map<String, Integer> counts = FhirCounts.awaitObservations(fhir.baseUrl(), expected, CATCH_UP);
     long caughtUpMs = (System.nanoTime() - restarted) / 1_000_000;
     System.out.printf(
-        "ReliabilityIT: every Observation in FHIR %d ms after the server came back%n", caughtUpMs);
+        "ReliabilityIT: waited %d ms for the Observations after FHIR came back%n", caughtUpMs);
     assertThat(counts)
         .as("Observations per device after the outage (expected %d each)", perDevice)
         .isEqualTo(expected);
@@ -181,8 +190,10 @@ class ReliabilityIT {
   @Test
   void onePercentPoisonLandsInTheErrorTopicWithItsReasonAndTheRestArrives() throws Exception {
     String run = "poison-" + UUID.randomUUID().toString().substring(0, 8);
-    int batches = 30; // of 100 messages: 99 good ones and 1 poison
-    int devices = 33; // 3 good messages each per batch: 90 Observations each, 2,970 in all
+    // 1,000 messages in 10 batches of 100: 99 good ones and 1 poison each (3 not JSON, 3 with a
+    // value that is no number, 2 with a timestamp that is no date, 2 without a device id).
+    int batches = 10;
+    int devices = 33; // 3 good messages each per batch: 30 Observations each, 990 in all
     Map<String, Integer> expected = new LinkedHashMap<>();
     for (int d = 0; d < devices; d++) {
       expected.put(device(run, d), batches * 3);
@@ -270,18 +281,17 @@ class ReliabilityIT {
         assertThat(r.body()).isEqualTo("{\"accepted\":" + batch.size() + "}");
       }
     }
-    assertThat(poison).hasSize(30);
+    assertThat(poison).hasSize(batches);
 
     // The other 99 % arrive, exactly once each.
-    Map<String, Integer> counts =
-        FhirCounts.awaitObservations(fhir.baseUrl(), expected, Duration.ofSeconds(150));
+    Map<String, Integer> counts = FhirCounts.awaitObservations(fhir.baseUrl(), expected, CATCH_UP);
     assertThat(counts).isEqualTo(expected);
-    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(2970);
+    assertThat(counts.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(990);
 
     // Each poison message is in the error topic once, with its reason and its original bytes.
     List<ConsumerRecord<byte[], byte[]>> letters =
-        awaitDeadLetters(run, 30, Duration.ofSeconds(60));
-    assertThat(letters).as("dead letters: %s", describe(letters)).hasSize(30);
+        awaitDeadLetters(run, batches, Duration.ofSeconds(60));
+    assertThat(letters).as("dead letters: %s", describe(letters)).hasSize(batches);
     Map<String, Poison> unmatched = new LinkedHashMap<>(poison);
     for (ConsumerRecord<byte[], byte[]> letter : letters) {
       String value = text(letter.value());
@@ -331,7 +341,7 @@ class ReliabilityIT {
     }
     assertThat(unmatched).as("poison messages never dead-lettered").isEmpty();
 
-    // None of the poison became an Observation, and no more than 2,970 good ones arrived.
+    // None of the poison became an Observation, and no more than 990 good ones arrived.
     assertThat(recount(expected.keySet())).isEqualTo(expected);
     for (String bad : poison.keySet()) {
       Matcher device = Pattern.compile("\"deviceId\":\"([^\"]+)\"").matcher(bad);
@@ -343,12 +353,16 @@ class ReliabilityIT {
     }
 
     // The metrics operators alert on count them by name and stage.
-    Map<String, Double> errorCounts = errorCounts();
-    assertThat(errorCounts)
+    // (A FHIR server slow to answer may add FhirService* errors: blocking, retried, not data.)
+    Map<String, Double> dataErrors = errorCounts();
+    dataErrors.keySet().removeIf(k -> k.startsWith("FhirService"));
+    assertThat(dataErrors)
         .as("iomt_errors_total")
-        .containsEntry("InvalidDataFormatException/Normalization", 15.0)
-        .containsEntry("IncompatibleDataException/Normalization", 7.0)
-        .containsEntry("InvalidQuantityFhirValueException/FHIRConversion", 8.0);
+        .isEqualTo(
+            Map.of(
+                "InvalidDataFormatException/Normalization", 5.0,
+                "IncompatibleDataException/Normalization", 2.0,
+                "InvalidQuantityFhirValueException/FHIRConversion", 3.0));
     // The service kept running: poison never blocks.
     JsonNode ready = readiness();
     assertThat(ready.path("status").asText()).as("readiness: %s", ready).isEqualTo("UP");
@@ -365,6 +379,19 @@ class ReliabilityIT {
   private static String heartRate(String device, Instant at, String value) {
     return "{\"deviceId\":\"%s\",\"patientId\":\"p-%s\",\"endDate\":\"%s\",\"heartRate\":%s}"
         .formatted(device, device, at, value);
+  }
+
+  private void awaitFirstObservation(Iterable<String> devices) throws InterruptedException {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (String d : devices) {
+        if (FhirCounts.observations(fhir.baseUrl(), d) > 0) {
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no Observation of " + devices + " arrived in " + CATCH_UP);
   }
 
   private Map<String, Integer> recount(Iterable<String> devices) {
