@@ -234,9 +234,13 @@ public final class GroupStage implements Runnable, AutoCloseable {
     if (retryAt.remove(tp) != null) {
       failures.remove(tp);
       consumer.resume(List.of(tp));
-    }
-    if (retryAt.isEmpty()) {
-      status = new StageStatus.Running();
+      if (retryAt.isEmpty()) {
+        status = new StageStatus.Running();
+      } else if (status instanceof StageStatus.Blocked b) {
+        // Other partitions still wait: report their next retry, not the recovered one's.
+        Instant next = retryAt.values().stream().min(Instant::compareTo).orElseThrow();
+        status = new StageStatus.Blocked(b.errorName(), b.message(), next);
+      }
     }
   }
 

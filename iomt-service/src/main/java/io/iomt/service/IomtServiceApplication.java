@@ -6,12 +6,34 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The connector service: {@code java -jar iomt-service.jar}. */
 @SpringBootApplication(
-    // The demo runs this next to a HAPI FHIR JPA server: its database is none of our business.
+    // The demo and the tests run this next to a HAPI FHIR JPA server, whose libraries (H2,
+    // Hibernate, Elasticsearch and Quartz clients, template engines) would otherwise make Spring
+    // Boot configure a database, a search client and its health check, a scheduler: none of them
+    // are the service's. The service's own jar carries none of these libraries.
     excludeName = {
       "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration",
       "org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration",
       "org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration",
-      "org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration"
+      "org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration",
+      "org.springframework.boot.autoconfigure.batch.BatchAutoConfiguration",
+      "org.springframework.boot.autoconfigure.data.elasticsearch.ElasticsearchDataAutoConfiguration",
+      "org.springframework.boot.autoconfigure.data.elasticsearch"
+          + ".ElasticsearchRepositoriesAutoConfiguration",
+      "org.springframework.boot.autoconfigure.data.elasticsearch"
+          + ".ReactiveElasticsearchRepositoriesAutoConfiguration",
+      "org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration",
+      "org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration",
+      "org.springframework.boot.autoconfigure.elasticsearch"
+          + ".ReactiveElasticsearchClientAutoConfiguration",
+      "org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration",
+      "org.springframework.boot.autoconfigure.freemarker.FreeMarkerAutoConfiguration",
+      "org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration",
+      "org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.elasticsearch"
+          + ".ElasticsearchRestHealthContributorAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.data.elasticsearch"
+          + ".ElasticsearchReactiveHealthContributorAutoConfiguration",
+      "org.springframework.boot.actuate.autoconfigure.quartz.QuartzEndpointAutoConfiguration"
     })
 @ConfigurationPropertiesScan
 public class IomtServiceApplication {
