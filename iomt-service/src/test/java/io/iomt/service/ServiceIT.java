@@ -146,7 +146,12 @@ class ServiceIT {
     service.ingest("test", "{\"deviceId\":\"" + device + "\",\"unmapped\":true}");
     FhirCounts.awaitObservations(fhir.baseUrl(), device, 1);
 
-    String metrics = service.get("/actuator/prometheus", RunningService.API_KEY).body();
+    String metrics = "";
+    for (int i = 0; i < 60 && !metrics.contains("iomt_consumer_lag_records{"); i++) {
+      // The lag gauge appears after the first refresh (every 10 s).
+      Thread.sleep(500);
+      metrics = service.get("/actuator/prometheus", RunningService.API_KEY).body();
+    }
     assertThat(metrics)
         .contains("iomt_incoming_messages_total{application=\"iomt-connector\",connector=\"test\"}")
         .contains("iomt_normalized_messages_total{")
@@ -157,7 +162,10 @@ class ServiceIT {
         .contains("iomt_normalize_latency_seconds_count{")
         .contains("iomt_group_latency_seconds_bucket{")
         .contains("iomt_event_freshness_seconds{")
-        .contains("iomt_ingest_messages_total{");
+        .contains("iomt_ingest_messages_total{")
+        .containsPattern(
+            "iomt_consumer_lag_records\\{application=\"iomt-connector\",connector=\"test\","
+                + "stage=\"group\"} \\d");
 
     HttpResponse<String> ready = service.get("/actuator/health/readiness", null);
     assertThat(ready.statusCode()).isEqualTo(200);
