@@ -20,13 +20,20 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
 /**
  * Storage side of the test FHIR server: HAPI's storage settings (the features the connector relies
- * on), an H2 database and the JPA entity manager over it.
+ * on), an H2 database (in memory, or a file for a persistent server) and the JPA entity manager
+ * over it.
  */
 @Configuration(proxyBeanMethods = false)
 class JpaStorageConfig {
 
   /** Spring property holding the JDBC URL; set by {@link HapiFhirServer}. */
   static final String JDBC_URL_PROPERTY = "iomt.testkit.fhir.jdbc-url";
+
+  /**
+   * Spring property holding Hibernate's schema action ({@code create-only} for a new database,
+   * {@code none} for one that holds the schema); set by {@link HapiFhirServer}.
+   */
+  static final String SCHEMA_ACTION_PROPERTY = "iomt.testkit.fhir.schema-action";
 
   @Bean
   JpaStorageSettings storageSettings() {
@@ -75,7 +82,8 @@ class JpaStorageConfig {
       ConfigurableListableBeanFactory beanFactory,
       FhirContext fhirContext,
       JpaStorageSettings storageSettings,
-      DataSource dataSource) {
+      DataSource dataSource,
+      @Value("${" + SCHEMA_ACTION_PROPERTY + "}") String schemaAction) {
     LocalContainerEntityManagerFactoryBean factory =
         HapiEntityManagerFactoryUtil.newEntityManagerFactory(
             beanFactory, fhirContext, storageSettings);
@@ -83,8 +91,7 @@ class JpaStorageConfig {
     factory.setDataSource(dataSource);
     Properties jpa = new Properties();
     jpa.put("hibernate.dialect", HapiFhirH2Dialect.class.getName());
-    // The database is always new: create the schema without introspecting it (slow on H2).
-    jpa.put("hibernate.hbm2ddl.auto", "create-only");
+    jpa.put("hibernate.hbm2ddl.auto", schemaAction);
     jpa.put("hibernate.search.enabled", "false");
     jpa.put("hibernate.jdbc.batch_size", "20");
     jpa.put("hibernate.cache.use_query_cache", "false");

@@ -1,0 +1,148 @@
+package io.iomt.demo;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * {@code java -jar iomt-demo.jar [--data-dir DIR] [--stream FILE] [--keep-running]}: runs the
+ * {@link Demo} and prints what FHIR holds afterwards, ending with {@code demo: <N> messages, <M>
+ * measurements, <K> observations in FHIR at <url>}. Exit code 0 when FHIR holds everything, 1 on
+ * failure, 2 on a usage error. Logs of the servers go to {@code <data-dir>/demo.log}.
+ */
+public final class DemoMain {
+  static final String USAGE =
+      """
+      usage: java -jar iomt-demo/target/iomt-demo.jar [--data-dir DIR] [--stream FILE] [--keep-running]
+        --data-dir DIR   where the FHIR database, the broker's data, the mappings and demo.log go
+                         (default ./data/demo; a second run on it finds the first run's data)
+        --stream FILE    device messages to replay, one JSON message per line
+                         (default: the bundled stream, 16 devices over a simulated hour)
+        --keep-running   keep the FHIR server and the service running after the summary, until Ctrl-C
+      """;
+
+  private DemoMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.console() != null));
+  }
+
+  static int run(String[] args, PrintStream out, boolean terminal) {
+    Map<String, String> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      out.println("demo: " + e.getMessage());
+      out.print(USAGE);
+      return 2;
+    }
+    if (options.containsKey("--help")) {
+      out.print(USAGE);
+      return 0;
+    }
+    Path dataDir = Path.of(options.getOrDefault("--data-dir", "data/demo"));
+    quietLogging(dataDir.toAbsolutePath().resolve("demo.log"));
+    if (!Boolean.getBoolean("iomt.demo.c2")) {
+      QuickJit.apply();
+    }
+    Demo demo;
+    try {
+      DemoStream stream =
+          options.containsKey("--stream")
+              ? DemoStream.read(Path.of(options.get("--stream")))
+              : DemoStream.bundled();
+      demo = new Demo(new Demo.Options(dataDir, stream, Duration.ofSeconds(60)), out, terminal);
+    } catch (RuntimeException e) {
+      out.println("demo: FAILED: " + e.getMessage());
+      return 1;
+    }
+    Thread onCtrlC = new Thread(demo::close, "iomt-demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(onCtrlC);
+    try {
+      Demo.Result result = demo.run();
+      if (options.containsKey("--keep-running")) {
+        out.println("demo: serving until Ctrl-C; FHIR at " + result.fhirUrl());
+      }
+      Summary.print(result, out);
+      if (options.containsKey("--keep-running")) {
+        new CountDownLatch(1).await();
+      }
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.println("demo: interrupted");
+      return 1;
+    } catch (RuntimeException e) {
+      out.println("demo: FAILED: " + message(e));
+      out.println("demo: the servers' log is " + dataDir.toAbsolutePath().resolve("demo.log"));
+      return 1;
+    } finally {
+      try {
+        demo.close();
+      } catch (RuntimeException e) {
+        out.println("demo: shutting down failed: " + message(e));
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(onCtrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook runs (or ran) anyway.
+      }
+    }
+  }
+
+  static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new java.util.HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value = null;
+      int equals = arg.indexOf('=');
+      if (equals > 0) {
+        value = arg.substring(equals + 1);
+        arg = arg.substring(0, equals);
+      }
+      switch (arg) {
+        case "--data-dir", "--stream" -> {
+          if (value == null) {
+            if (i + 1 == args.length) {
+              throw new IllegalArgumentException(arg + " needs a value");
+            }
+            value = args[++i];
+          }
+          options.put(arg, value);
+        }
+        case "--keep-running", "--help", "-h" -> {
+          if (value != null) {
+            throw new IllegalArgumentException(arg + " takes no value");
+          }
+          options.put(arg.equals("-h") ? "--help" : arg, "");
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    return options;
+  }
+
+  /**
+   * Sends every log line of the servers (Spring, HAPI, Hibernate, Kafka, Tomcat) to one file, so
+   * the console shows the demo's own lines. Must run before anything logs: logback reads {@code
+   * logback.xml}, which names the file through {@code iomt.demo.log-file}, on first use. Spring
+   * Boot's own logging set-up is turned off, since two applications share this JVM.
+   */
+  private static void quietLogging(Path logFile) {
+    System.setProperty("iomt.demo.log-file", logFile.toString());
+    System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+  }
+
+  private static String message(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+}
