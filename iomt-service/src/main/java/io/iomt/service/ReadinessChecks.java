@@ -44,7 +44,7 @@ final class ReadinessChecks {
         } catch (Exception e) {
           return Health.down()
               .withDetail("embedded", kafka.isEmbedded())
-              .withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage())
+              .withDetail("error", describe(e))
               .build();
         }
       }
@@ -79,7 +79,7 @@ final class ReadinessChecks {
           if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
           }
-          detail.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+          detail.put("error", describe(e));
           b.down();
         }
         b.withDetail(d.name(), detail);
@@ -116,5 +116,13 @@ final class ReadinessChecks {
       }
       return b.build();
     };
+  }
+
+  private static String describe(Exception e) {
+    String name = e.getClass().getSimpleName();
+    if (e.getMessage() != null) {
+      return name + ": " + e.getMessage();
+    }
+    return e instanceof java.net.ConnectException ? name + ": connection refused" : name;
   }
 }
