@@ -1,0 +1,117 @@
+package io.iomt.benchmarks.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.iomt.benchmarks.e2e.LoadGenerator.ConnectorResult;
+import io.iomt.benchmarks.e2e.LoadGenerator.Latency;
+import io.iomt.benchmarks.e2e.LoadGenerator.PlainResult;
+import io.iomt.benchmarks.e2e.LoadGenerator.Report;
+import io.iomt.benchmarks.e2e.LoadGenerator.Round;
+import io.iomt.benchmarks.e2e.LoadGenerator.Settings;
+import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
+import io.iomt.pipeline.FlushPolicy;
+import io.iomt.testkit.HapiFhirServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load generator end to end at a tiny scale, on a real broker and a real HAPI server: both
+ * phases write every Observation (the generator itself checks the server's count and the
+ * connector's exact ids), and the rates, the ratio and the percentiles come from what was measured.
+ * No timing is asserted.
+ */
+class LoadGeneratorIT {
+  static final Path SAMPLES = Path.of("").toAbsolutePath().getParent().resolve("samples");
+
+  @Test
+  void runsBothPhasesAndComputesTheRatioAndPercentilesFromMeasuredNumbers(@TempDir Path dir)
+      throws Exception {
+    Settings settings =
+        new Settings(
+            240, 6, 2, new FlushPolicy(40, Duration.ofMillis(300)), 40, 40, 1, 0, true, SAMPLES);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Report report;
+    HapiFhirServer server = HapiFhirServer.shared();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir)) {
+      report =
+          LoadGenerator.run(
+              settings, broker, server, new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    assertThat(report.rounds()).singleElement();
+    Round round = report.rounds().get(0);
+    assertThat(round.connectorFirst()).isTrue();
+
+    ConnectorResult c = round.connector();
+    assertThat(c.messages()).isEqualTo(240);
+    assertThat(c.observations()).isEqualTo(240);
+    assertThat(c.idsFound()).isEqualTo(240);
+    assertThat(c.fhirCount()).isEqualTo(240 + 40);
+    assertThat(c.seconds()).isPositive();
+    assertThat(c.flushes()).isPositive();
+    assertThat(c.fhirRequests())
+        .as("at least a read and a write per flush, plus one identity search per device")
+        .isGreaterThanOrEqualTo(2 * c.flushes() + 6);
+    assertThat(c.observationsPerSecond()).isCloseTo(240 / c.seconds(), within(1e-6));
+
+    PlainResult p = round.plain();
+    assertThat(p.observations()).isEqualTo(240);
+    assertThat(p.fhirCount()).isEqualTo(240);
+    assertThat(p.bundles())
+        .as("bundles of at most 40 per partition")
+        .isGreaterThanOrEqualTo(240 / 40);
+    assertThat(p.fhirRequests()).isEqualTo(p.bundles());
+    assertThat(p.seconds()).isPositive();
+
+    assertThat(round.ratio())
+        .isCloseTo(c.observationsPerSecond() / p.observationsPerSecond(), within(1e-9));
+    assertThat(report.medianRatio()).isEqualTo(round.ratio());
+
+    Latency l = c.latency();
+    assertThat(l.messages()).isEqualTo(40);
+    assertThat(l.samples()).as("one latency per measurement of the latency phase").isEqualTo(40);
+    assertThat(l.p50Millis()).isPositive();
+    assertThat(l.p50Millis()).isLessThanOrEqualTo(l.p99Millis());
+    assertThat(l.p99Millis()).isLessThanOrEqualTo(l.maxMillis());
+
+    assertThat(c.identityLookups()).isEqualTo(6);
+    assertThat(c.identityLookupSeconds()).isPositive();
+    assertThat(round.diagnostics())
+        .containsOnlyKeys(PlainLoader.Read.BATCH_GET, PlainLoader.Read.ID_SEARCH);
+    assertThat(round.diagnostics().get(PlainLoader.Read.BATCH_GET).fhirRequests())
+        .as("a batch read before each bundle")
+        .isEqualTo(2 * p.bundles());
+    assertThat(round.diagnostics().get(PlainLoader.Read.ID_SEARCH).fhirRequests())
+        .as("one search (finding nothing) before each bundle")
+        .isEqualTo(2 * p.bundles());
+    assertThat(round.diagnostics().values())
+        .allSatisfy(d -> assertThat(d.fhirCount()).isEqualTo(240));
+
+    assertThat(c.cpu().processCpuSeconds()).isPositive();
+    assertThat(p.cpu().processCpuSeconds()).isPositive();
+
+    String table = LoadGenerator.table(report);
+    System.out.print(log.toString(StandardCharsets.UTF_8) + table);
+    assertThat(table).contains("median ratio connector/plain: ");
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("ratio connector/plain: ");
+  }
+
+  @Test
+  void optionsOverrideTheDefaults() {
+    Settings s =
+        LoadGenerator.parse(
+            new String[] {"--messages=1_000", "--flush-events=100", "--samples=" + SAMPLES});
+    assertThat(s.messages()).isEqualTo(1000);
+    assertThat(s.flush()).isEqualTo(new FlushPolicy(100, Duration.ofMillis(1000)));
+    assertThat(s.bundleSize()).isEqualTo(100);
+    assertThat(s.devices()).isEqualTo(100);
+    assertThat(s.partitions()).isEqualTo(4);
+    assertThat(LoadGenerator.parse(new String[0]).bundleSize()).isEqualTo(500);
+  }
+}
