@@ -32,7 +32,7 @@ final class Demo implements AutoCloseable {
 
   static final int MESSAGES_PER_REQUEST = 100;
   static final int REQUESTS_IN_FLIGHT = 4;
-  private static final Duration POLL = Duration.ofMillis(500);
+  private static final Duration POLL = Duration.ofSeconds(1);
 
   /**
    * @param dataDir where the FHIR database, the broker's data, the mappings and the log go

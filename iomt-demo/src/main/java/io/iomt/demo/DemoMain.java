@@ -1,11 +1,17 @@
 package io.iomt.demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.springframework.core.NestedRuntimeException;
 
 /**
  * {@code java -jar iomt-demo.jar [--data-dir DIR] [--stream FILE] [--keep-running]}: runs the
@@ -23,6 +29,9 @@ public final class DemoMain {
                          (default: the bundled stream, 16 devices over a simulated hour)
         --keep-running   keep the FHIR server and the service running after the summary, until Ctrl-C
       """;
+
+  /** Held until the JVM exits (a lock that is garbage-collected is released). */
+  private static FileLock dataDirLock;
 
   private DemoMain() {}
 
@@ -43,8 +52,14 @@ public final class DemoMain {
       out.print(USAGE);
       return 0;
     }
-    Path dataDir = Path.of(options.getOrDefault("--data-dir", "data/demo"));
-    quietLogging(dataDir.toAbsolutePath().resolve("demo.log"));
+    Path dataDir = Path.of(options.getOrDefault("--data-dir", "data/demo")).toAbsolutePath();
+    try {
+      lock(dataDir);
+    } catch (IllegalStateException e) {
+      out.println("demo: FAILED: " + e.getMessage());
+      return 1;
+    }
+    quietLogging(dataDir.resolve("demo.log"));
     if (!Boolean.getBoolean("iomt.demo.c2")) {
       QuickJit.apply();
     }
@@ -77,7 +92,7 @@ public final class DemoMain {
       return 1;
     } catch (RuntimeException e) {
       out.println("demo: FAILED: " + message(e));
-      out.println("demo: the servers' log is " + dataDir.toAbsolutePath().resolve("demo.log"));
+      out.println("demo: the servers' log is " + dataDir.resolve("demo.log"));
       return 1;
     } finally {
       try {
@@ -126,6 +141,28 @@ public final class DemoMain {
   }
 
   /**
+   * Claims the data directory for this JVM's lifetime ({@code <data-dir>/demo.lock}), so that a
+   * second demo on it stops at once with a clear message instead of deep in the broker's or the
+   * database's start-up.
+   */
+  private static void lock(Path dataDir) {
+    Path lockFile = dataDir.resolve("demo.lock");
+    try {
+      Files.createDirectories(dataDir);
+      FileChannel channel =
+          FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      dataDirLock = channel.tryLock();
+      if (dataDirLock == null) {
+        channel.close();
+        throw new IllegalStateException(
+            "another demo is running on " + dataDir + " (choose another one with --data-dir)");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot use the data directory " + dataDir + ": " + e, e);
+    }
+  }
+
+  /**
    * Sends every log line of the servers (Spring, HAPI, Hibernate, Kafka, Tomcat) to one file, so
    * the console shows the demo's own lines. Must run before anything logs: logback reads {@code
    * logback.xml}, which names the file through {@code iomt.demo.log-file}, on first use. Spring
@@ -138,11 +175,13 @@ public final class DemoMain {
     SLF4JBridgeHandler.install();
   }
 
-  private static String message(Throwable e) {
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getMessage() == null) {
-      cause = cause.getCause();
-    }
-    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  /**
+   * What went wrong, in one line: for a service that failed to start, the root cause rather than
+   * Spring's chain of beans that led to it.
+   */
+  static String message(Throwable e) {
+    Throwable shown =
+        e instanceof NestedRuntimeException nested ? nested.getMostSpecificCause() : e;
+    return shown.getMessage() != null ? shown.getMessage() : shown.toString();
   }
 }

@@ -16,9 +16,9 @@ import java.util.Random;
  * plan always gives the same messages, byte for byte. The bundled {@code demo/stream.jsonl} is
  * {@link Plan#BUNDLED}'s output (a test keeps the two equal).
  *
- * <p>Every patient wears a bedside monitor that sends its heart rate every minute; the first
+ * <p>Every patient wears a bedside monitor that sends its heart rate every two minutes; the first
  * patients also have a blood-pressure cuff that measures every 5 minutes; the last ones a pulse
- * oximeter that sends its last five 1 Hz SpO₂ readings every 5 s, and every 30 s a pulse reading
+ * oximeter that sends its last three 1 Hz SpO₂ readings every 3 s, and every 30 s a pulse reading
  * too, which the sample mapping does not map. Messages are in the order they were sent; their
  * shapes are those the sample device mapping reads ({@code samples/device-mapping.json}).
  */
@@ -46,10 +46,10 @@ final class StreamGenerator {
     }
   }
 
-  static final Duration HEART_RATE_EVERY = Duration.ofMinutes(1);
+  static final Duration HEART_RATE_EVERY = Duration.ofMinutes(2);
   static final Duration BLOOD_PRESSURE_EVERY = Duration.ofMinutes(5);
-  static final int OXIMETER_READINGS_PER_MESSAGE = 5;
-  static final int OXIMETER_MESSAGES_PER_PULSE = 6;
+  static final int OXIMETER_READINGS_PER_MESSAGE = 3;
+  static final int OXIMETER_MESSAGES_PER_PULSE = 10;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -41,11 +41,11 @@ class DemoIT {
       new StreamGenerator.Plan(
           Instant.parse("2026-11-26T08:00:00Z"), Duration.ofMinutes(5), 2, 1, 1, 7L);
 
-  // Heart rate every minute: 5 per monitor; one blood pressure; 60 oximeter messages of 5
+  // Heart rate every 2 minutes: 3 per monitor; one blood pressure; 100 oximeter messages of 3
   // readings, which make one hourly SampledData Observation with 300 data points.
-  private static final int MESSAGES = 2 * 5 + 1 + 60;
-  private static final int MEASUREMENTS = 2 * 5 + 1 + 300;
-  private static final int OBSERVATIONS = 2 * 5 + 1 + 1;
+  private static final int MESSAGES = 2 * 3 + 1 + 100;
+  private static final int MEASUREMENTS = 2 * 3 + 1 + 300;
+  private static final int OBSERVATIONS = 2 * 3 + 1 + 1;
 
   private final IParser parser = FhirContext.forR4Cached().newJsonParser();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -69,7 +69,7 @@ class DemoIT {
       assertThat(Integer.parseInt(line.group(2))).isEqualTo(inFhir[1]).isEqualTo(MEASUREMENTS);
       assertThat(Integer.parseInt(line.group(3))).isEqualTo(inFhir[0]).isEqualTo(OBSERVATIONS);
       assertThat(result.tally().byType())
-          .containsEntry("heartrate", new TypeCount(10, 10))
+          .containsEntry("heartrate", new TypeCount(6, 6))
           .containsEntry("bloodpressure", new TypeCount(1, 1))
           .containsEntry("spo2", new TypeCount(1, 300));
       assertThat(result.heldBefore()).isZero();

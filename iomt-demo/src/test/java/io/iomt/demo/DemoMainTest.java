@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.BeanCreationException;
 
 class DemoMainTest {
 
@@ -41,5 +42,19 @@ class DemoMainTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .startsWith("demo: unknown option --nope")
         .contains("usage: java -jar iomt-demo/target/iomt-demo.jar");
+  }
+
+  @Test
+  void aServiceThatFailedToStartIsExplainedByItsRootCause() {
+    RuntimeException failure =
+        new BeanCreationException(
+            "kafkaRuntime",
+            "Failed to instantiate",
+            new IllegalStateException("Failed to acquire lock on file .lock in /d/kafka"));
+
+    assertThat(DemoMain.message(failure))
+        .isEqualTo("Failed to acquire lock on file .lock in /d/kafka");
+    assertThat(DemoMain.message(new IllegalStateException("top", new RuntimeException("cause"))))
+        .isEqualTo("top");
   }
 }

@@ -28,7 +28,7 @@ class DemoStreamTest {
   @Test
   void theBundledStreamHasTheMessagesOfTheBundledPlan() {
     assertThat(DemoStream.bundled().messages())
-        .hasSize(2088)
+        .hasSize(2748)
         .isEqualTo(StreamGenerator.messages(StreamGenerator.Plan.BUNDLED));
   }
 

@@ -22,14 +22,14 @@ class ExpectationTest {
       throws IOException {
     Expectation expected = expectation(DemoStream.bundled().messages());
 
-    // 10 monitors every minute and 4 cuffs every 5 min for an hour; 2 oximeters at 1 Hz, one hour.
+    // 10 monitors every 2 min and 4 cuffs every 5 min for an hour; 2 oximeters at 1 Hz, one hour.
     assertThat(expected.byType())
-        .containsEntry("heartrate", new TypeCount(10 * 60, 10 * 60))
+        .containsEntry("heartrate", new TypeCount(10 * 30, 10 * 30))
         .containsEntry("bloodpressure", new TypeCount(4 * 12, 4 * 12))
         .containsEntry("spo2", new TypeCount(2, 2 * 3600))
         .hasSize(3);
-    assertThat(expected.observations()).isEqualTo(650);
-    assertThat(expected.measurements()).isEqualTo(7848);
+    assertThat(expected.observations()).isEqualTo(350);
+    assertThat(expected.measurements()).isEqualTo(7548);
     assertThat(expected.deviceIds()).hasSize(16).contains("monitor-10", "cuff-04", "oximeter-02");
     assertThat(expected.rejected()).isZero();
   }
@@ -54,9 +54,9 @@ class ExpectationTest {
 
     Expectation expected = expectation(messages);
 
-    assertThat(messages).hasSize(10 + 1 + 60);
-    assertThat(expected.observations()).isEqualTo(10 + 1 + 1);
-    assertThat(expected.measurements()).isEqualTo(10 + 1 + 300);
+    assertThat(messages).hasSize(6 + 1 + 100);
+    assertThat(expected.observations()).isEqualTo(6 + 1 + 1);
+    assertThat(expected.measurements()).isEqualTo(6 + 1 + 300);
   }
 
   static Expectation expectation(List<String> messages) throws IOException {
