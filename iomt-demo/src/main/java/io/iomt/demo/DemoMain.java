@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -36,16 +37,19 @@ public final class DemoMain {
   private DemoMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.console() != null));
+    System.exit(run(args, System.out, System.err, System.console() != null));
   }
 
-  static int run(String[] args, PrintStream out, boolean terminal) {
+  /**
+   * Runs the demo; the demo's lines go to {@code out}, failures and usage errors to {@code err}.
+   */
+  static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
     Map<String, String> options;
     try {
       options = parse(args);
     } catch (IllegalArgumentException e) {
-      out.println("demo: " + e.getMessage());
-      out.print(USAGE);
+      err.println("demo: " + e.getMessage());
+      err.print(USAGE);
       return 2;
     }
     if (options.containsKey("--help")) {
@@ -56,7 +60,7 @@ public final class DemoMain {
     try {
       lock(dataDir);
     } catch (IllegalStateException e) {
-      out.println("demo: FAILED: " + e.getMessage());
+      err.println("demo: FAILED: " + e.getMessage());
       return 1;
     }
     quietLogging(dataDir.resolve("demo.log"));
@@ -71,7 +75,7 @@ public final class DemoMain {
               : DemoStream.bundled();
       demo = new Demo(new Demo.Options(dataDir, stream, Duration.ofSeconds(60)), out, terminal);
     } catch (RuntimeException e) {
-      out.println("demo: FAILED: " + e.getMessage());
+      err.println("demo: FAILED: " + e.getMessage());
       return 1;
     }
     Thread onCtrlC = new Thread(demo::close, "iomt-demo-shutdown");
@@ -88,17 +92,17 @@ public final class DemoMain {
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      out.println("demo: interrupted");
+      err.println("demo: interrupted");
       return 1;
     } catch (RuntimeException e) {
-      out.println("demo: FAILED: " + message(e));
-      out.println("demo: the servers' log is " + dataDir.resolve("demo.log"));
+      err.println("demo: FAILED: " + message(e));
+      err.println("demo: the servers' log is " + dataDir.resolve("demo.log"));
       return 1;
     } finally {
       try {
         demo.close();
       } catch (RuntimeException e) {
-        out.println("demo: shutting down failed: " + message(e));
+        err.println("demo: shutting down failed: " + message(e));
       }
       try {
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
@@ -109,7 +113,7 @@ public final class DemoMain {
   }
 
   static Map<String, String> parse(String[] args) {
-    Map<String, String> options = new java.util.HashMap<>();
+    Map<String, String> options = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;

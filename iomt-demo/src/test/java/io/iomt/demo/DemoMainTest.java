@@ -31,12 +31,12 @@ class DemoMainTest {
   }
 
   @Test
-  void aUsageErrorExitsWithTwoAndShowsTheUsage() {
+  void aUsageErrorExitsWithTwoAndShowsTheUsageOnStandardError() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-    int code =
-        DemoMain.run(
-            new String[] {"--nope"}, new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    int code = DemoMain.run(new String[] {"--nope"}, System.out, err, false);
 
     assertThat(code).isEqualTo(2);
     assertThat(bytes.toString(StandardCharsets.UTF_8))
