@@ -81,8 +81,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker startWithEventHubsListener(
       Path dataDir, String connectionString) {
-    EventHubsListener listener = new EventHubsListener(LoopbackPorts.free(), connectionString);
-    return launch(dataDir, LoopbackPorts.free(), Optional.of(listener));
+    int eventHubsPort = LoopbackPorts.free();
+    EventHubsListener listener = new EventHubsListener(eventHubsPort, connectionString);
+    return launch(dataDir, LoopbackPorts.free(eventHubsPort), Optional.of(listener));
   }
 
   /** The plaintext listener, {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
@@ -142,7 +143,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     KraftStorage.formatIfNeeded(logDir);
     KafkaConfig config =
         KafkaConfig.fromProps(
-            BrokerProperties.of(logDir, port, LoopbackPorts.free(), eventHubs), false);
+            BrokerProperties.of(
+                logDir,
+                port,
+                LoopbackPorts.free(port, eventHubs.map(EventHubsListener::port).orElse(port)),
+                eventHubs),
+            false);
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
       server.startup();

@@ -13,11 +13,23 @@ final class LoopbackPorts {
 
   private LoopbackPorts() {}
 
-  static int free() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
+  /**
+   * A free port other than {@code taken}: ports found free one after the other can be the same one
+   * (nothing holds them in between), and two listeners of one broker must never share a port.
+   */
+  static int free(int... taken) {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free loopback port", e);
+      }
+      if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+        return port;
+      }
     }
+    throw new IllegalStateException(
+        "no free loopback port besides " + java.util.Arrays.toString(taken));
   }
 }
