@@ -97,16 +97,19 @@ final class ReadinessChecks {
         for (var s : c.getValue().entrySet()) {
           StageStatus status = s.getValue();
           if (status instanceof StageStatus.Blocked bl) {
-            stages.put(
-                s.getKey(),
-                Map.of(
-                    "status", "blocked",
-                    "error", bl.errorName(),
-                    "message", bl.message(),
-                    "retryAt", bl.retryAt().toString()));
+            // Ordered, so the JSON reads status, error, message, retry time (Map.of is unordered).
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("status", "blocked");
+            detail.put("error", bl.errorName());
+            detail.put("message", bl.message());
+            detail.put("retryAt", bl.retryAt().toString());
+            stages.put(s.getKey(), detail);
             b.down();
           } else if (status instanceof StageStatus.Stopped st) {
-            stages.put(s.getKey(), Map.of("status", "stopped", "reason", st.reason()));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("status", "stopped");
+            detail.put("reason", st.reason());
+            stages.put(s.getKey(), detail);
             b.down();
           } else {
             stages.put(s.getKey(), "running");
