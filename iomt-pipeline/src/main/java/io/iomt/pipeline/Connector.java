@@ -119,12 +119,12 @@ public final class Connector implements AutoCloseable {
     return settings;
   }
 
-  public StageStatus normalizeStatus() {
-    return normalize.status();
-  }
-
-  public StageStatus groupStatus() {
-    return group.status();
+  /** What one of the stages is doing now. */
+  public StageStatus status(StageName stage) {
+    return switch (stage) {
+      case NORMALIZE -> normalize.status();
+      case GROUP -> group.status();
+    };
   }
 
   /** Stops both stages, waiting for their current poll or flush to end. */
@@ -139,7 +139,7 @@ public final class Connector implements AutoCloseable {
   /** A stage on its own thread, restarted with new clients when it fails. */
   private static final class Supervised {
     private interface Factory {
-      AutoCloseable create(KafkaProducer<byte[], byte[]> producer);
+      Stage create(KafkaProducer<byte[], byte[]> producer);
     }
 
     private final Thread thread;
@@ -147,7 +147,7 @@ public final class Connector implements AutoCloseable {
     private final KafkaClients clients;
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile boolean closed;
-    private volatile AutoCloseable current;
+    private volatile Stage current;
     private volatile StageStatus failure;
 
     Supervised(String name, Factory factory, KafkaClients clients) {
@@ -168,20 +168,21 @@ public final class Connector implements AutoCloseable {
       if (f != null) {
         return f;
       }
-      return current instanceof GroupStage g ? g.status() : new StageStatus.Running();
+      Stage c = current;
+      return c == null ? new StageStatus.Starting() : c.status();
     }
 
     private void loop() {
       long backoffMs = 1000;
       while (!closed) {
         try (KafkaProducer<byte[], byte[]> producer = clients.producer()) {
-          AutoCloseable stage = factory.create(producer);
+          Stage stage = factory.create(producer);
           current = stage;
           if (closed) {
             return;
           }
           failure = null;
-          ((Runnable) stage).run();
+          stage.run();
           backoffMs = 1000;
         } catch (RuntimeException e) {
           if (closed) {
@@ -212,13 +213,9 @@ public final class Connector implements AutoCloseable {
     void close() {
       closed = true;
       closing.countDown();
-      AutoCloseable c = current;
+      Stage c = current;
       if (c != null) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          LOG.debug("closing {}", thread.getName(), e);
-        }
+        c.close();
       }
     }
 

@@ -37,7 +37,7 @@ import org.apache.kafka.common.TopicPartition;
  * uncommitted so its new owner replays it. Rejected measurements go to the error topic. Not
  * thread-safe: one thread runs it; {@link #close()} may be called from another.
  */
-public final class GroupStage implements Runnable, AutoCloseable {
+public final class GroupStage implements Stage {
   /** Topics, flush policy and backoff of the stage. */
   public record Config(
       String normalizedTopic,
@@ -79,6 +79,12 @@ public final class GroupStage implements Runnable, AutoCloseable {
     this.metrics = metrics;
   }
 
+  @Override
+  public StageName name() {
+    return StageName.GROUP;
+  }
+
+  @Override
   public StageStatus status() {
     return status;
   }

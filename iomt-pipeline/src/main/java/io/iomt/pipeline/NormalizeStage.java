@@ -29,7 +29,7 @@ import org.apache.kafka.common.TopicPartition;
  * and processing continues. Not thread-safe: one thread runs it; {@link #close()} may be called
  * from another.
  */
-public final class NormalizeStage implements Runnable, AutoCloseable {
+public final class NormalizeStage implements Stage {
   /** Topics and polling of the stage. */
   public record Config(
       String sourceTopic, String normalizedTopic, String errorTopic, Duration pollTimeout) {}
@@ -41,6 +41,7 @@ public final class NormalizeStage implements Runnable, AutoCloseable {
   private final Config config;
   private final StageMetrics metrics;
   private volatile boolean running = true;
+  private volatile StageStatus status = new StageStatus.Starting();
 
   public NormalizeStage(
       Consumer<byte[], byte[]> consumer,
@@ -58,9 +59,24 @@ public final class NormalizeStage implements Runnable, AutoCloseable {
   }
 
   @Override
+  public StageName name() {
+    return StageName.NORMALIZE;
+  }
+
+  @Override
+  public StageStatus status() {
+    return status;
+  }
+
+  @Override
   public void run() {
     consumer.subscribe(List.of(config.sourceTopic()));
-    PollLoop.run(consumer, () -> running, this::runOnce);
+    status = new StageStatus.Running();
+    try {
+      PollLoop.run(consumer, () -> running, this::runOnce);
+    } finally {
+      status = new StageStatus.Stopped("closed");
+    }
   }
 
   /** One poll: normalize, produce, wait for acknowledgements, commit. */

@@ -1,6 +1,7 @@
 package io.iomt.service;
 
 import io.iomt.pipeline.Connector;
+import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.StageStatus;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,16 +99,25 @@ public final class ConnectorRuntime implements SmartLifecycle {
   }
 
   /** Per connector: stage name to status. */
-  public Map<String, Map<String, StageStatus>> statuses() {
-    Map<String, Map<String, StageStatus>> out = new LinkedHashMap<>();
+  public Map<String, Map<StageName, StageStatus>> statuses() {
+    Map<String, Map<StageName, StageStatus>> out = new LinkedHashMap<>();
     for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
       Connector c = running.get(d.name());
       if (c == null) {
         StageStatus s = pending.getOrDefault(d.name(), new StageStatus.Stopped("not started"));
-        out.put(d.name(), Map.of("normalize", s, "group", s));
+        out.put(d.name(), stages(stage -> s));
       } else {
-        out.put(d.name(), Map.of("normalize", c.normalizeStatus(), "group", c.groupStatus()));
+        out.put(d.name(), stages(c::status));
       }
+    }
+    return out;
+  }
+
+  private static Map<StageName, StageStatus> stages(
+      java.util.function.Function<StageName, StageStatus> status) {
+    Map<StageName, StageStatus> out = new java.util.EnumMap<>(StageName.class);
+    for (StageName stage : StageName.values()) {
+      out.put(stage, status.apply(stage));
     }
     return out;
   }

@@ -103,16 +103,16 @@ final class ReadinessChecks {
             detail.put("error", bl.errorName());
             detail.put("message", bl.message());
             detail.put("retryAt", bl.retryAt().toString());
-            stages.put(s.getKey(), detail);
+            stages.put(s.getKey().id(), detail);
             b.down();
           } else if (status instanceof StageStatus.Stopped st) {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("status", "stopped");
             detail.put("reason", st.reason());
-            stages.put(s.getKey(), detail);
+            stages.put(s.getKey().id(), detail);
             b.down();
           } else {
-            stages.put(s.getKey(), "running");
+            stages.put(s.getKey().id(), status.state());
           }
         }
         b.withDetail(c.getKey(), stages);
