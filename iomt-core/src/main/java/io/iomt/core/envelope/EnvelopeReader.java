@@ -66,6 +66,7 @@ public final class EnvelopeReader {
     if (body.length == 0) {
       throw new InvalidDataFormatException("The message body is empty; expected a JSON document");
     }
+    Utf8Validator.check(body);
     try {
       return mapper.readTree(body);
     } catch (StreamConstraintsException e) {

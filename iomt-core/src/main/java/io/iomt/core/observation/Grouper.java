@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Groups measurements into {@link ObservationGroup}s: by {@link GroupKey}, then split by the FHIR
@@ -36,16 +37,47 @@ public final class Grouper {
   public record Result(List<ObservationGroup> groups, List<Failure> failures) {}
 
   public static Result group(Iterable<Measurement> measurements, FhirMapping mapping) {
-    Map<Bucket, Builder> buckets = new LinkedHashMap<>();
-    List<Failure> failures = new ArrayList<>();
+    List<Measurement> items = new ArrayList<>();
+    measurements.forEach(items::add);
+    Tracked<Measurement> tracked = group(items, m -> m, mapping);
+    List<ObservationGroup> groups = new ArrayList<>(tracked.groups().size());
+    tracked.groups().forEach(g -> groups.add(g.group()));
+    List<Failure> failures = new ArrayList<>(tracked.failures().size());
+    tracked.failures().forEach(f -> failures.add(new Failure(f.source(), f.error())));
+    return new Result(groups, failures);
+  }
+
+  /** A group with the items its measurements came from, in input order. */
+  public record Grouped<S>(ObservationGroup group, List<S> sources) {
+    public Grouped {
+      sources = List.copyOf(sources);
+    }
+  }
+
+  /** An item whose measurement could not be grouped, with the reason. */
+  public record Failed<S>(S source, DataException error) {}
+
+  /** Groups with their sources, and the items that could not be grouped. */
+  public record Tracked<S>(List<Grouped<S>> groups, List<Failed<S>> failures) {}
+
+  /**
+   * Groups the measurements of {@code items} and keeps, for every group, the items it was built
+   * from, so a rejected group maps back to its source records (a partition's offsets, a dead
+   * letter's original bytes) without re-deriving group membership.
+   */
+  public static <S> Tracked<S> group(
+      List<S> items, Function<? super S, Measurement> measurementOf, FhirMapping mapping) {
+    Map<Bucket, Builder<S>> buckets = new LinkedHashMap<>();
+    List<Failed<S>> failures = new ArrayList<>();
     long sequence = 0;
-    for (Measurement m : measurements) {
+    for (S item : items) {
+      Measurement m = measurementOf.apply(item);
       sequence++;
       CodeValueTemplate template = mapping.template(m.type()).orElse(null);
       if (template == null) {
         failures.add(
-            new Failure(
-                m,
+            new Failed<>(
+                item,
                 new TemplateNotFoundException(
                     "No CodeValueFhir template for type '"
                         + m.type()
@@ -57,8 +89,8 @@ public final class Grouper {
       if (template.periodInterval() == PeriodInterval.CORRELATION_ID
           && (m.correlationId() == null || m.correlationId().isBlank())) {
         failures.add(
-            new Failure(
-                m,
+            new Failed<>(
+                item,
                 new CorrelationIdNotDefinedException(
                     "Type '"
                         + m.type()
@@ -70,11 +102,13 @@ public final class Grouper {
       }
       Instant start = periodStart(template.periodInterval(), m.occurrenceTimeUtc());
       Bucket bucket = new Bucket(GroupKey.of(m), start);
-      buckets.computeIfAbsent(bucket, b -> new Builder(b.key(), template)).add(m, sequence);
+      buckets
+          .computeIfAbsent(bucket, b -> new Builder<S>(b.key(), template))
+          .add(item, m, sequence);
     }
-    List<ObservationGroup> groups = new ArrayList<>(buckets.size());
-    buckets.values().forEach(b -> groups.add(b.build()));
-    return new Result(groups, failures);
+    List<Grouped<S>> groups = new ArrayList<>(buckets.size());
+    buckets.values().forEach(b -> groups.add(new Grouped<>(b.build(), b.sources)));
+    return new Tracked<>(groups, failures);
   }
 
   /** The start of the period a time falls in; null for CorrelationId (one period per id). */
@@ -106,7 +140,8 @@ public final class Grouper {
     }
   }
 
-  private static final class Builder {
+  private static final class Builder<S> {
+    private final List<S> sources = new ArrayList<>();
     private final GroupKey key;
     private final CodeValueTemplate template;
     private final Map<String, TreeMap<Instant, Stamped>> values = new HashMap<>();
@@ -119,7 +154,8 @@ public final class Grouper {
       this.template = template;
     }
 
-    void add(Measurement m, long sequence) {
+    void add(S source, Measurement m, long sequence) {
+      sources.add(source);
       count++;
       Instant t = m.occurrenceTimeUtc();
       min = min == null || t.isBefore(min) ? t : min;

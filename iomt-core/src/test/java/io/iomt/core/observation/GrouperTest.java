@@ -29,6 +29,36 @@ class GrouperTest {
           """);
 
   @Test
+  void everyGroupKnowsTheSourcesItsMeasurementsCameFromAndFailuresKeepTheirSource() {
+    record Source(String offset, io.iomt.core.measurement.Measurement measurement) {}
+    List<Source> sources =
+        List.of(
+            new Source("p0@1", m("spo2", "dev1", "2021-07-07T17:10:00Z", "spo2", "97")),
+            new Source("p0@2", m("hr", "dev1", "2021-07-07T17:00:00Z", "hr", "60")),
+            new Source("p0@3", m("spo2", "dev1", "2021-07-07T17:20:00Z", "spo2", "96")),
+            new Source("p0@4", m("unmapped", "dev1", "2021-07-07T17:20:00Z", "x", "1")),
+            new Source("p0@5", m("spo2", "dev1", "2021-07-07T18:00:00Z", "spo2", "95")));
+
+    Grouper.Tracked<Source> r = Grouper.group(sources, Source::measurement, MAPPING);
+
+    assertThat(r.groups())
+        .extracting(g -> g.group().key().type() + "@" + g.group().start(), g -> g.sources())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "spo2@2021-07-07T17:00:00Z", List.of(sources.get(0), sources.get(2))),
+            org.assertj.core.groups.Tuple.tuple("hr@2021-07-07T17:00:00Z", List.of(sources.get(1))),
+            org.assertj.core.groups.Tuple.tuple(
+                "spo2@2021-07-07T18:00:00Z", List.of(sources.get(4))));
+    assertThat(r.failures())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.source()).isSameAs(sources.get(3));
+              assertThat(f.error().errorName()).isEqualTo("TemplateNotFoundException");
+            });
+  }
+
+  @Test
   void singlePeriodMakesOneGroupPerDistinctTimestampAndDevice() {
     Grouper.Result r =
         Grouper.group(
