@@ -1,6 +1,7 @@
 package io.iomt.demo;
 
 import io.iomt.pipeline.Connector;
+import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.KafkaClients;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,11 @@ final class PipelineLag implements AutoCloseable {
 
   /** The records both stages still have to commit; normalize first, so no record slips between. */
   long records() throws InterruptedException {
-    return lag("normalize", connector + "-events") + lag("group", connector + "-normalized");
+    return lag(StageName.NORMALIZE, connector + "-events")
+        + lag(StageName.GROUP, connector + "-normalized");
   }
 
-  private long lag(String stage, String topic) throws InterruptedException {
+  private long lag(StageName stage, String topic) throws InterruptedException {
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin

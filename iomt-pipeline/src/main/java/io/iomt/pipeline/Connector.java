@@ -4,17 +4,12 @@ import io.iomt.core.envelope.EnvelopeReader;
 import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.mapping.DeviceMapping;
+import io.iomt.core.retry.Backoff;
 import io.iomt.fhir.write.ObservationWriter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One running connector: its normalize stage and its group + convert stage, each on a thread of its
@@ -23,13 +18,12 @@ import org.slf4j.LoggerFactory;
  * share: Kafka spreads the partitions over them.
  *
  * <p>A stage that fails outside its own error handling (the broker refused a write, a commit failed
- * because the group rebalanced) is restarted with new clients after a backoff (1 s doubling to 30
- * s); what it had not committed is replayed, which the idempotent writes make harmless. Its {@link
- * #status()} says {@link StageStatus.Blocked} with the error in the meantime.
+ * because the group rebalanced, any {@link Throwable}) is restarted with new clients by its {@link
+ * StageSupervisor} after a backoff (1 s doubling to 30 s, full jitter); what it had not committed
+ * is replayed, which the idempotent writes make harmless. Its {@link #status(StageName)} says
+ * {@link StageStatus.Failed} with the error and the restart time in the meantime.
  */
 public final class Connector implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
-
   /** The connector's three topics. */
   public record Topics(String source, String normalized, String errors) {}
 
@@ -47,10 +41,16 @@ public final class Connector implements AutoCloseable {
       Duration maxBackoff) {}
 
   private final Settings settings;
-  private final Supervised normalize;
-  private final Supervised group;
 
-  private Connector(Settings settings, Supervised normalize, Supervised group) {
+  /** How a failed stage is restarted: 1 s, doubling up to 30 s, with full jitter. */
+  private static final Duration RESTART_INITIAL = Duration.ofSeconds(1);
+
+  private static final Duration RESTART_MAX = Duration.ofSeconds(30);
+
+  private final StageSupervisor normalize;
+  private final StageSupervisor group;
+
+  private Connector(Settings settings, StageSupervisor normalize, StageSupervisor group) {
     this.settings = settings;
     this.normalize = normalize;
     this.group = group;
@@ -68,51 +68,55 @@ public final class Connector implements AutoCloseable {
             new KafkaClients.TopicSpec(s.topics().source(), s.partitions()),
             new KafkaClients.TopicSpec(s.topics().normalized(), s.partitions()),
             new KafkaClients.TopicSpec(s.topics().errors(), 1)));
-    EnvelopeReader reader = new EnvelopeReader(s.limits());
-    Supervised normalize =
-        new Supervised(
+    Normalizer normalizer = new Normalizer(s.deviceMapping(), new EnvelopeReader(s.limits()));
+    DeadLetters deadLetters = new DeadLetters(s.topics().errors(), clients.maxRequestSize());
+    Backoff restarts = Backoff.of(RESTART_INITIAL, RESTART_MAX);
+    StageSupervisor normalize =
+        new StageSupervisor(
             "iomt-" + s.name() + "-normalize",
-            producer ->
+            status ->
                 new NormalizeStage(
-                    clients.consumer(groupId(s.name(), "normalize")),
-                    producer,
-                    s.deviceMapping(),
-                    reader,
-                    new NormalizeStage.Config(
-                        s.topics().source(),
-                        s.topics().normalized(),
-                        s.topics().errors(),
-                        s.pollTimeout()),
-                    metrics),
-            clients);
+                    new KafkaEventSource(
+                        clients.consumer(groupId(s.name(), StageName.NORMALIZE)),
+                        s.topics().source()),
+                    clients.producer(),
+                    normalizer,
+                    deadLetters,
+                    new NormalizeStage.Config(s.topics().normalized(), s.pollTimeout()),
+                    metrics,
+                    clock,
+                    status),
+            restarts,
+            clock);
     ObservationWriter writer = writers.get();
-    Supervised group =
-        new Supervised(
+    StageSupervisor group =
+        new StageSupervisor(
             "iomt-" + s.name() + "-group",
-            producer ->
+            status ->
                 new GroupStage(
-                    clients.consumer(groupId(s.name(), "group")),
-                    producer,
+                    clients.consumer(groupId(s.name(), StageName.GROUP)),
+                    clients.producer(),
                     s.fhirMapping(),
                     writer,
+                    deadLetters,
                     new GroupStage.Config(
                         s.topics().normalized(),
-                        s.topics().errors(),
                         s.flush(),
                         s.pollTimeout(),
-                        s.initialBackoff(),
-                        s.maxBackoff()),
+                        Backoff.of(s.initialBackoff(), s.maxBackoff())),
                     clock,
-                    metrics),
-            clients);
+                    metrics,
+                    status),
+            restarts,
+            clock);
     normalize.start();
     group.start();
     return new Connector(s, normalize, group);
   }
 
   /** The consumer group of a connector's stage. */
-  public static String groupId(String connector, String stage) {
-    return "iomt-" + connector + "-" + stage;
+  public static String groupId(String connector, StageName stage) {
+    return "iomt-" + connector + "-" + stage.id();
   }
 
   public Settings settings() {
@@ -134,97 +138,5 @@ public final class Connector implements AutoCloseable {
     group.close();
     normalize.join();
     group.join();
-  }
-
-  /** A stage on its own thread, restarted with new clients when it fails. */
-  private static final class Supervised {
-    private interface Factory {
-      Stage create(KafkaProducer<byte[], byte[]> producer);
-    }
-
-    private final Thread thread;
-    private final Factory factory;
-    private final KafkaClients clients;
-    private final CountDownLatch closing = new CountDownLatch(1);
-    private volatile boolean closed;
-    private volatile Stage current;
-    private volatile StageStatus failure;
-
-    Supervised(String name, Factory factory, KafkaClients clients) {
-      this.factory = factory;
-      this.clients = clients;
-      this.thread = new Thread(this::loop, name);
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    StageStatus status() {
-      if (closed) {
-        return new StageStatus.Stopped("closed");
-      }
-      StageStatus f = failure;
-      if (f != null) {
-        return f;
-      }
-      Stage c = current;
-      return c == null ? new StageStatus.Starting() : c.status();
-    }
-
-    private void loop() {
-      long backoffMs = 1000;
-      while (!closed) {
-        try (KafkaProducer<byte[], byte[]> producer = clients.producer()) {
-          Stage stage = factory.create(producer);
-          current = stage;
-          if (closed) {
-            return;
-          }
-          failure = null;
-          stage.run();
-          backoffMs = 1000;
-        } catch (RuntimeException e) {
-          if (closed) {
-            return;
-          }
-          Instant retry = Instant.now().plusMillis(backoffMs);
-          failure =
-              new StageStatus.Blocked(
-                  e.getClass().getSimpleName(), String.valueOf(e.getMessage()), retry);
-          LOG.warn(
-              "{} failed; restarting in {} ms (uncommitted records are replayed)",
-              thread.getName(),
-              backoffMs,
-              e);
-          try {
-            if (closing.await(backoffMs, TimeUnit.MILLISECONDS)) {
-              return;
-            }
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-          backoffMs = Math.min(backoffMs * 2, 30_000);
-        }
-      }
-    }
-
-    void close() {
-      closed = true;
-      closing.countDown();
-      Stage c = current;
-      if (c != null) {
-        c.close();
-      }
-    }
-
-    void join() {
-      try {
-        thread.join(60_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

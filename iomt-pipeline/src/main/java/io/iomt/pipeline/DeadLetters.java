@@ -1,7 +1,9 @@
 package io.iomt.pipeline;
 
 import io.iomt.core.error.IomtException;
+import io.iomt.pipeline.source.SourceEvent;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -11,6 +13,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Dead letters: the original bytes and headers of a message that could not be processed, plus
  * headers naming the stage, error, message and source position, on the connector's error topic.
+ *
+ * <p>A dead letter always fits the producer's request limit: when the original message (plus key
+ * and headers) would not, its body is cut to what fits and the header {@value #TRUNCATED} holds the
+ * original body length; if the key or the original headers alone are too large they are left out
+ * too ({@value #DROPPED} says which). So a message at the size limit ends in the error topic, never
+ * in a produce-fail-restart-replay loop.
  */
 public final class DeadLetters {
   public static final String STAGE = "iomt.error.stage";
@@ -21,15 +29,55 @@ public final class DeadLetters {
   public static final String SOURCE_PARTITION = "iomt.source.partition";
   public static final String SOURCE_OFFSET = "iomt.source.offset";
 
+  /** Present when the body was cut to fit: the original body length in bytes. */
+  public static final String TRUNCATED = "iomt.error.truncated";
+
+  /** Present when the key or the original headers had to be left out: "key", "headers". */
+  public static final String DROPPED = "iomt.error.dropped";
+
   private static final int MAX_MESSAGE_BYTES = 4096;
 
-  private DeadLetters() {}
+  /**
+   * What a record costs besides key, value and header bytes (batch and record framing, varints, the
+   * producer's size estimate is an upper bound), kept free below the request limit.
+   */
+  static final int RECORD_OVERHEAD = 1024;
+
+  private final String errorTopic;
+  private final int maxRecordBytes;
+
+  /**
+   * @param maxRecordBytes the largest record the producer may send ({@code max.request.size})
+   */
+  public DeadLetters(String errorTopic, int maxRecordBytes) {
+    this.errorTopic = errorTopic;
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  public String topic() {
+    return errorTopic;
+  }
+
+  /** The dead letter of an event read from a source. */
+  public ProducerRecord<byte[], byte[]> of(SourceEvent source, IomtException error) {
+    Headers original = new RecordHeaders();
+    for (SourceEvent.Property p : source.properties()) {
+      original.add(p.name(), p.value());
+    }
+    return of(
+        source.source(),
+        source.partition(),
+        source.position(),
+        source.key(),
+        source.body(),
+        original,
+        error);
+  }
 
   /** The dead letter of a consumed record that failed with {@code error}. */
-  public static ProducerRecord<byte[], byte[]> of(
-      String errorTopic, ConsumerRecord<byte[], byte[]> source, IomtException error) {
+  public ProducerRecord<byte[], byte[]> of(
+      ConsumerRecord<byte[], byte[]> source, IomtException error) {
     return of(
-        errorTopic,
         source.topic(),
         source.partition(),
         source.offset(),
@@ -39,8 +87,7 @@ public final class DeadLetters {
         error);
   }
 
-  public static ProducerRecord<byte[], byte[]> of(
-      String errorTopic,
+  public ProducerRecord<byte[], byte[]> of(
       String topic,
       int partition,
       long offset,
@@ -49,11 +96,6 @@ public final class DeadLetters {
       Headers original,
       IomtException error) {
     Headers headers = new RecordHeaders();
-    if (original != null) {
-      for (Header h : original) {
-        headers.add(h);
-      }
-    }
     put(headers, STAGE, error.stage().displayName());
     put(headers, ERROR, error.errorName());
     put(headers, SEVERITY, error.isBlocking() ? "Blocking" : "NonBlocking");
@@ -65,7 +107,42 @@ public final class DeadLetters {
     put(headers, SOURCE_TOPIC, topic);
     put(headers, SOURCE_PARTITION, Integer.toString(partition));
     put(headers, SOURCE_OFFSET, Long.toString(offset));
+    int budget = maxRecordBytes - RECORD_OVERHEAD - size(headers);
+    int originalHeaders = original == null ? 0 : size(original);
+    String dropped = "";
+    if (originalHeaders > budget / 2) {
+      dropped = "headers";
+      originalHeaders = 0;
+    } else if (original != null) {
+      for (Header h : original) {
+        if (!h.key().startsWith("iomt.error.") && !h.key().startsWith("iomt.source.")) {
+          headers.add(h);
+        }
+      }
+    }
+    budget -= originalHeaders;
+    if (key != null && key.length > budget / 2) {
+      dropped = dropped.isEmpty() ? "key" : dropped + ",key";
+      key = null;
+    }
+    budget -= key == null ? 0 : key.length;
+    if (!dropped.isEmpty()) {
+      put(headers, DROPPED, dropped);
+      budget -= 64;
+    }
+    if (value != null && value.length > budget - 64) {
+      put(headers, TRUNCATED, Integer.toString(value.length));
+      value = Arrays.copyOf(value, Math.max(0, budget - 64));
+    }
     return new ProducerRecord<>(errorTopic, null, key, value, headers);
+  }
+
+  private static int size(Headers headers) {
+    int n = 0;
+    for (Header h : headers) {
+      n += h.key().length() + (h.value() == null ? 0 : h.value().length) + 8;
+    }
+    return n;
   }
 
   private static void put(Headers headers, String name, String value) {

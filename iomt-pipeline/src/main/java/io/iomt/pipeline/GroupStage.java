@@ -1,13 +1,15 @@
 package io.iomt.pipeline;
 
 import io.iomt.core.error.DataException;
+import io.iomt.core.error.ErrorStage;
 import io.iomt.core.error.FhirServiceException;
 import io.iomt.core.error.InvalidDataFormatException;
+import io.iomt.core.error.UnexpectedProcessingException;
 import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.measurement.Measurement;
-import io.iomt.core.observation.GroupKey;
 import io.iomt.core.observation.Grouper;
 import io.iomt.core.observation.ObservationGroup;
+import io.iomt.core.retry.Backoff;
 import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.fhir.write.WriteReport;
 import java.time.Clock;
@@ -16,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -30,36 +31,47 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The group + convert stage of one connector: buffers measurements per partition of the normalized
- * topic, and when the {@link FlushPolicy} says so groups them, writes Observations, and only then
- * commits the partition's offsets. While the FHIR server fails, the affected partitions pause,
- * nothing is committed, the buffer is kept (bounded by the paused consumer), and writing resumes by
- * itself with backoff. A revoked partition's buffer is flushed if possible, otherwise dropped
- * uncommitted so its new owner replays it. Rejected measurements go to the error topic. Not
- * thread-safe: one thread runs it; {@link #close()} may be called from another.
+ * topic, and when the {@link FlushPolicy} says so groups them, writes Observations through the
+ * {@link ObservationWriter}, and only then commits the partition's offsets.
+ *
+ * <p>While the FHIR server fails (a blocking {@link FhirServiceException}), the affected partitions
+ * pause, nothing is committed, the buffer is kept (bounded by the paused consumer), and writing
+ * resumes by itself with {@link Backoff} (full jitter). A revoked partition is flushed first only
+ * when the server is known to work; during an outage it is released at once, uncommitted, so that
+ * its new owner replays it and the rebalance is not held up by a retry cycle. Groups the writer
+ * rejects, measurements that cannot be grouped, and groups whose conversion fails in any unexpected
+ * way (e.g. after a mapping edit) go to the error topic with their source records, so no group can
+ * stall a partition. The stage owns its consumer and producer and closes them when {@link #run()}
+ * ends. Not thread-safe: one thread runs it; {@link #close()} may be called from another.
  */
 public final class GroupStage implements Stage {
-  /** Topics, flush policy and backoff of the stage. */
+  /** Topic, flush policy, polling and backoff of the stage. */
   public record Config(
-      String normalizedTopic,
-      String errorTopic,
-      FlushPolicy flush,
-      Duration pollTimeout,
-      Duration initialBackoff,
-      Duration maxBackoff) {}
+      String normalizedTopic, FlushPolicy flush, Duration pollTimeout, Backoff backoff) {}
 
   private record Buffered(Measurement measurement, ConsumerRecord<byte[], byte[]> record) {}
+
+  /** A partition's buffer and its consecutive write failures. */
+  private final class Partition {
+    final PartitionBuffer<Buffered> buffer = new PartitionBuffer<>(config.flush());
+    final Backoff.Attempts attempts = config.backoff().withClock(clock).attempts();
+
+    boolean blocked() {
+      return attempts.retryAt() != null;
+    }
+  }
 
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
   private final FhirMapping mapping;
   private final ObservationWriter writer;
+  private final DeadLetters deadLetters;
   private final Config config;
   private final Clock clock;
   private final StageMetrics metrics;
-  private final Map<TopicPartition, PartitionBuffer<Buffered>> buffers = new HashMap<>();
-  private final Map<TopicPartition, Instant> retryAt = new HashMap<>();
-  private final Map<TopicPartition, Integer> failures = new HashMap<>();
-  private volatile StageStatus status = new StageStatus.Running();
+  private final StatusHolder status;
+  private final Map<TopicPartition, Partition> partitions = new HashMap<>();
+  private FhirServiceException lastError;
   private volatile boolean running = true;
 
   public GroupStage(
@@ -67,16 +79,20 @@ public final class GroupStage implements Stage {
       Producer<byte[], byte[]> producer,
       FhirMapping mapping,
       ObservationWriter writer,
+      DeadLetters deadLetters,
       Config config,
       Clock clock,
-      StageMetrics metrics) {
+      StageMetrics metrics,
+      StatusHolder status) {
     this.consumer = consumer;
     this.producer = producer;
     this.mapping = mapping;
     this.writer = writer;
+    this.deadLetters = deadLetters;
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
+    this.status = status;
   }
 
   @Override
@@ -86,37 +102,50 @@ public final class GroupStage implements Stage {
 
   @Override
   public StageStatus status() {
-    return status;
+    return status.get();
   }
 
   /** Subscribes with the rebalance handling; {@link #run()} does this itself. */
   public void subscribe() {
+    status.set(new StageStatus.Running());
     consumer.subscribe(
         List.of(config.normalizedTopic()),
         new ConsumerRebalanceListener() {
           @Override
-          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            for (TopicPartition tp : partitions) {
-              PartitionBuffer<Buffered> buffer = buffers.get(tp);
-              if (buffer != null && !buffer.isEmpty()) {
-                try {
-                  flush(tp, buffer);
-                } catch (FhirServiceException e) {
-                  // Not committed: the partition's next owner replays these measurements.
-                }
-              }
-              forget(tp);
-            }
+          public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            revoke(revoked);
           }
 
           @Override
-          public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(GroupStage.this::forget);
+          public void onPartitionsLost(Collection<TopicPartition> lost) {
+            lost.forEach(partitions::remove);
+            updateStatus();
           }
 
           @Override
-          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+          public void onPartitionsAssigned(Collection<TopicPartition> assigned) {}
         });
+  }
+
+  /**
+   * Gives partitions up: each is flushed first if the FHIR server is known to work, so its new
+   * owner has less to replay; while any partition is blocked (the server is down) none is, so the
+   * rebalance never waits for a retry cycle. What is not flushed stays uncommitted and is replayed
+   * by the new owner.
+   */
+  void revoke(Collection<TopicPartition> revoked) {
+    boolean serverDown = partitions.values().stream().anyMatch(Partition::blocked);
+    for (TopicPartition tp : revoked) {
+      Partition p = partitions.remove(tp);
+      if (p != null && !serverDown && !p.buffer.isEmpty()) {
+        try {
+          flush(tp, p);
+        } catch (FhirServiceException e) {
+          serverDown = true; // Not committed: the partition's next owner replays it.
+        }
+      }
+    }
+    updateStatus();
   }
 
   @Override
@@ -125,135 +154,158 @@ public final class GroupStage implements Stage {
     try {
       PollLoop.run(consumer, () -> running, this::runOnce);
     } finally {
-      status = new StageStatus.Stopped("closed");
+      producer.close();
     }
   }
 
   /** One poll, then every partition whose buffer is due (and not backing off) is written. */
   public void runOnce() {
+    List<Future<RecordMetadata>> rejected = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(config.pollTimeout())) {
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-      PartitionBuffer<Buffered> buffer =
-          buffers.computeIfAbsent(tp, k -> new PartitionBuffer<>(config.flush()));
+      Partition p = partitions.computeIfAbsent(tp, k -> new Partition());
       Instant now = clock.instant();
       try {
-        buffer.add(
+        p.buffer.add(
             new Buffered(MeasurementCodec.decode(record.value()), record), record.offset(), now);
-      } catch (IllegalArgumentException e) {
+      } catch (RuntimeException e) {
         InvalidDataFormatException error =
             new InvalidDataFormatException("Not a normalized measurement: " + e.getMessage(), e);
         metrics.error(error);
-        PollLoop.awaitAcks(
-            List.of(producer.send(DeadLetters.of(config.errorTopic(), record, error))));
-        buffer.skip(record.offset(), now);
+        rejected.add(producer.send(deadLetters.of(record, error)));
+        p.buffer.skip(record.offset(), now);
       }
     }
-    Instant now = clock.instant();
-    for (Map.Entry<TopicPartition, PartitionBuffer<Buffered>> e :
-        new ArrayList<>(buffers.entrySet())) {
-      TopicPartition tp = e.getKey();
-      Instant retry = retryAt.get(tp);
-      boolean backingOff = retry != null && now.isBefore(retry);
-      if (!backingOff && (retry != null || e.getValue().isDue(now))) {
+    ProducerAcks.awaitAll(rejected);
+    for (Map.Entry<TopicPartition, Partition> e : new ArrayList<>(partitions.entrySet())) {
+      Partition p = e.getValue();
+      if (p.attempts.waiting()) {
+        continue;
+      }
+      if (p.blocked() || p.buffer.isDue(clock.instant())) {
         try {
-          flush(tp, e.getValue());
-          recovered(tp);
+          flush(e.getKey(), p);
+          recovered(e.getKey(), p);
         } catch (FhirServiceException error) {
-          blocked(tp, error, now);
+          blocked(e.getKey(), p, error);
         }
       }
     }
   }
 
   /** Writes a partition's buffer, dead-letters what was rejected, then commits its offset. */
-  private void flush(TopicPartition tp, PartitionBuffer<Buffered> buffer) {
-    Instant firstSeen = buffer.oldest();
-    PartitionBuffer.Batch<Buffered> batch = buffer.drain();
+  private void flush(TopicPartition tp, Partition p) {
+    Instant firstSeen = p.buffer.oldest();
+    PartitionBuffer.Batch<Buffered> batch = p.buffer.drain();
     try {
-      List<Measurement> measurements = new ArrayList<>(batch.measurements().size());
-      Map<Measurement, Buffered> origin = new IdentityHashMap<>();
-      for (Buffered b : batch.measurements()) {
-        measurements.add(b.measurement());
-        origin.put(b.measurement(), b);
-      }
-      Grouper.Result grouped = Grouper.group(measurements, mapping);
+      Grouper.Tracked<Buffered> grouped =
+          Grouper.group(batch.measurements(), Buffered::measurement, mapping);
       metrics.groups(grouped.groups().size());
-      WriteReport report = writer.write(grouped.groups());
-      metrics.saved(report.created().size(), report.updated().size(), report.unchanged().size());
       List<Future<RecordMetadata>> sends = new ArrayList<>();
-      for (Grouper.Failure f : grouped.failures()) {
-        sends.add(deadLetter(origin.get(f.measurement()), f.error()));
+      for (Grouper.Failed<Buffered> f : grouped.failures()) {
+        sends.add(deadLetter(f.source(), f.error()));
       }
-      for (WriteReport.Rejected r : report.rejected()) {
-        for (Buffered b : batch.measurements()) {
-          if (belongsTo(b.measurement(), r.group())) {
-            sends.add(deadLetter(b, r.error()));
-          }
+      Map<ObservationGroup, List<Buffered>> sources = new HashMap<>();
+      List<ObservationGroup> groups = new ArrayList<>(grouped.groups().size());
+      for (Grouper.Grouped<Buffered> g : grouped.groups()) {
+        sources.put(g.group(), g.sources());
+        groups.add(g.group());
+      }
+      for (WriteReport.Rejected r : write(groups)) {
+        for (Buffered b : sources.getOrDefault(r.group(), List.of())) {
+          sends.add(deadLetter(b, r.error()));
         }
       }
-      PollLoop.awaitAcks(sends);
+      ProducerAcks.awaitAll(sends);
       consumer.commitSync(Map.of(tp, new OffsetAndMetadata(batch.commitOffset())));
-      Instant accepted = Instant.now();
+      Instant accepted = clock.instant();
       Instant latest = Instant.EPOCH;
-      for (Measurement m : measurements) {
-        if (m.ingestionTimeUtc() != null) {
-          metrics.groupLatency(Duration.between(m.ingestionTimeUtc(), accepted));
-          latest = m.ingestionTimeUtc().isAfter(latest) ? m.ingestionTimeUtc() : latest;
+      for (Buffered b : batch.measurements()) {
+        Instant ingested = b.measurement().ingestionTimeUtc();
+        if (ingested != null) {
+          metrics.groupLatency(Duration.between(ingested, accepted));
+          latest = ingested.isAfter(latest) ? ingested : latest;
         }
       }
       if (latest.isAfter(Instant.EPOCH)) {
-        metrics.processedUpTo("group", tp.partition(), latest);
+        metrics.processedUpTo(StageName.GROUP, tp.partition(), latest);
       }
     } catch (FhirServiceException e) {
-      buffer.restore(batch, firstSeen);
+      p.buffer.restore(batch, firstSeen);
       throw e;
     }
   }
 
-  private Future<RecordMetadata> deadLetter(Buffered b, DataException error) {
-    metrics.error(error);
-    return producer.send(DeadLetters.of(config.errorTopic(), b.record(), error));
-  }
-
-  private static boolean belongsTo(Measurement m, ObservationGroup g) {
-    GroupKey key = g.key();
-    return key.equals(
-            new GroupKey(m.type(), m.deviceId(), m.patientId(), m.encounterId(), m.correlationId()))
-        && !m.occurrenceTimeUtc().isBefore(g.start())
-        && !m.occurrenceTimeUtc().isAfter(g.end());
-  }
-
-  private void blocked(TopicPartition tp, FhirServiceException error, Instant now) {
-    int n = failures.merge(tp, 1, Integer::sum);
-    long ms =
-        Math.min(
-            config.maxBackoff().toMillis(),
-            config.initialBackoff().toMillis() << Math.min(n - 1, 20));
-    Instant retry = now.plusMillis(ms);
-    retryAt.put(tp, retry);
-    consumer.pause(List.of(tp));
-    metrics.error(error);
-    status = new StageStatus.Blocked(error.errorName(), error.getMessage(), retry);
-  }
-
-  private void recovered(TopicPartition tp) {
-    if (retryAt.remove(tp) != null) {
-      failures.remove(tp);
-      consumer.resume(List.of(tp));
-      if (retryAt.isEmpty()) {
-        status = new StageStatus.Running();
-      } else if (status instanceof StageStatus.Blocked b) {
-        // Other partitions still wait: report their next retry, not the recovered one's.
-        Instant next = retryAt.values().stream().min(Instant::compareTo).orElseThrow();
-        status = new StageStatus.Blocked(b.errorName(), b.message(), next);
+  /**
+   * Writes the groups and returns the rejected ones. If the writer fails in a way that is neither
+   * blocking nor a per-group rejection, the groups are written one by one, and a group that still
+   * fails is rejected with its cause: one group must not hold a partition in a replay loop.
+   */
+  private List<WriteReport.Rejected> write(List<ObservationGroup> groups) {
+    if (groups.isEmpty()) {
+      return List.of();
+    }
+    try {
+      return saved(writer.write(groups));
+    } catch (FhirServiceException e) {
+      throw e;
+    } catch (RuntimeException | StackOverflowError unexpected) {
+      List<WriteReport.Rejected> rejected = new ArrayList<>();
+      for (ObservationGroup g : groups) {
+        try {
+          rejected.addAll(saved(writer.write(List.of(g))));
+        } catch (FhirServiceException e) {
+          throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+          rejected.add(
+              new WriteReport.Rejected(
+                  g, new UnexpectedProcessingException(ErrorStage.FHIR_CONVERSION, e)));
+        }
       }
+      return rejected;
     }
   }
 
-  private void forget(TopicPartition tp) {
-    buffers.remove(tp);
-    retryAt.remove(tp);
-    failures.remove(tp);
+  private List<WriteReport.Rejected> saved(WriteReport report) {
+    metrics.saved(report.created().size(), report.updated().size(), report.unchanged().size());
+    return report.rejected();
+  }
+
+  private Future<RecordMetadata> deadLetter(Buffered b, DataException error) {
+    metrics.error(error);
+    return producer.send(deadLetters.of(b.record(), error));
+  }
+
+  private void blocked(TopicPartition tp, Partition p, FhirServiceException error) {
+    p.attempts.failed();
+    consumer.pause(List.of(tp));
+    metrics.error(error);
+    lastError = error;
+    updateStatus();
+  }
+
+  private void recovered(TopicPartition tp, Partition p) {
+    if (p.blocked()) {
+      p.attempts.succeeded();
+      consumer.resume(List.of(tp));
+      updateStatus();
+    }
+  }
+
+  /** Blocked with the earliest retry of the partitions still blocked, or running. */
+  private void updateStatus() {
+    Instant next = null;
+    for (Partition p : partitions.values()) {
+      Instant retry = p.attempts.retryAt();
+      if (retry != null && (next == null || retry.isBefore(next))) {
+        next = retry;
+      }
+    }
+    if (next == null || lastError == null) {
+      status.set(new StageStatus.Running());
+    } else {
+      status.set(new StageStatus.Blocked(lastError.errorName(), lastError.getMessage(), next));
+    }
   }
 
   @Override

@@ -57,6 +57,15 @@ public final class KafkaClients {
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
+  /**
+   * The largest record the producers may send ({@code max.request.size}, Kafka's default 1 MiB
+   * unless configured); dead letters are cut to fit it.
+   */
+  public int maxRequestSize() {
+    Object v = common.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    return v == null ? 1024 * 1024 : Integer.parseInt(String.valueOf(v).trim());
+  }
+
   public Admin admin() {
     return Admin.create(new HashMap<>(common));
   }

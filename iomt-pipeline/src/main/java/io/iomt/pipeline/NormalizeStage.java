@@ -1,10 +1,11 @@
 package io.iomt.pipeline;
 
-import io.iomt.core.envelope.EnvelopeReader;
-import io.iomt.core.error.DataException;
-import io.iomt.core.mapping.DeviceMapping;
+import io.iomt.core.error.InvalidDataFormatException;
 import io.iomt.core.measurement.Measurement;
+import io.iomt.pipeline.source.EventSource;
+import io.iomt.pipeline.source.SourceEvent;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,50 +13,51 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * The normalize stage of one connector: device events → measurements on the normalized topic, keyed
- * by device id so that one device's measurements share a partition. Offsets of the source topic are
- * committed only after every produced record (measurements and dead letters) was acknowledged, so a
- * crash replays instead of losing. A message that cannot be read or mapped goes to the error topic
- * and processing continues. Not thread-safe: one thread runs it; {@link #close()} may be called
- * from another.
+ * The normalize stage of one connector: device events from an {@link EventSource} → measurements on
+ * the normalized topic, keyed by device id so that one device's measurements share a partition.
+ * Progress is committed to the source only after every produced record (measurements and dead
+ * letters) was acknowledged, so a crash replays instead of losing. A message that cannot be read or
+ * mapped, fails in any unexpected way, or whose measurements the broker refuses for good (too
+ * large) goes to the error topic, and processing continues: no message can stall a partition. The
+ * stage owns its source and producer and closes them when {@link #run()} ends. Not thread-safe: one
+ * thread runs it; {@link #close()} may be called from another.
  */
 public final class NormalizeStage implements Stage {
   /** Topics and polling of the stage. */
-  public record Config(
-      String sourceTopic, String normalizedTopic, String errorTopic, Duration pollTimeout) {}
+  public record Config(String normalizedTopic, Duration pollTimeout) {}
 
-  private final Consumer<byte[], byte[]> consumer;
+  private final EventSource source;
   private final Producer<byte[], byte[]> producer;
-  private final DeviceMapping mapping;
-  private final EnvelopeReader reader;
+  private final Normalizer normalizer;
+  private final DeadLetters deadLetters;
   private final Config config;
   private final StageMetrics metrics;
+  private final Clock clock;
+  private final StatusHolder status;
   private volatile boolean running = true;
-  private volatile StageStatus status = new StageStatus.Starting();
 
   public NormalizeStage(
-      Consumer<byte[], byte[]> consumer,
+      EventSource source,
       Producer<byte[], byte[]> producer,
-      DeviceMapping mapping,
-      EnvelopeReader reader,
+      Normalizer normalizer,
+      DeadLetters deadLetters,
       Config config,
-      StageMetrics metrics) {
-    this.consumer = consumer;
+      StageMetrics metrics,
+      Clock clock,
+      StatusHolder status) {
+    this.source = source;
     this.producer = producer;
-    this.mapping = mapping;
-    this.reader = reader;
+    this.normalizer = normalizer;
+    this.deadLetters = deadLetters;
     this.config = config;
     this.metrics = metrics;
+    this.clock = clock;
+    this.status = status;
   }
 
   @Override
@@ -65,35 +67,42 @@ public final class NormalizeStage implements Stage {
 
   @Override
   public StageStatus status() {
-    return status;
+    return status.get();
   }
 
   @Override
   public void run() {
-    consumer.subscribe(List.of(config.sourceTopic()));
-    status = new StageStatus.Running();
     try {
-      PollLoop.run(consumer, () -> running, this::runOnce);
+      source.start();
+      status.set(new StageStatus.Running());
+      while (running) {
+        runOnce();
+      }
     } finally {
-      status = new StageStatus.Stopped("closed");
+      try {
+        source.close();
+      } finally {
+        producer.close();
+      }
     }
   }
 
+  /** What was sent for one event: its measurements, or its dead letter. */
+  private record Sent(SourceEvent event, List<Future<RecordMetadata>> sends, boolean deadLetter) {}
+
   /** One poll: normalize, produce, wait for acknowledgements, commit. */
   public void runOnce() {
-    ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
-    if (records.isEmpty()) {
+    List<SourceEvent> events = source.poll(config.pollTimeout());
+    if (events.isEmpty()) {
       return;
     }
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
+    List<Sent> sent = new ArrayList<>(events.size());
+    for (SourceEvent event : events) {
       metrics.incoming();
-      try {
-        List<Measurement> measurements =
-            mapping.normalize(
-                KafkaEnvelopes.envelope(reader, record), KafkaEnvelopes.ingestionTime(record));
-        for (Measurement m : measurements) {
+      Normalizer.Outcome outcome = normalizer.normalize(event);
+      if (outcome instanceof Normalizer.Normalized n) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(n.measurements().size());
+        for (Measurement m : n.measurements()) {
           sends.add(
               producer.send(
                   new ProducerRecord<>(
@@ -101,32 +110,48 @@ public final class NormalizeStage implements Stage {
                       m.deviceId().getBytes(StandardCharsets.UTF_8),
                       MeasurementCodec.encode(m))));
         }
-        metrics.normalized(measurements.size());
-      } catch (DataException e) {
-        metrics.error(e);
-        sends.add(producer.send(DeadLetters.of(config.errorTopic(), record, e)));
+        metrics.normalized(n.measurements().size());
+        sent.add(new Sent(event, sends, false));
+      } else if (outcome instanceof Normalizer.Rejected r) {
+        metrics.error(r.error());
+        sent.add(new Sent(event, List.of(producer.send(deadLetters.of(event, r.error()))), true));
       }
-      offsets.put(
-          new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1));
     }
     producer.flush();
-    PollLoop.awaitAcks(sends);
-    consumer.commitSync(offsets);
-    Instant acked = Instant.now();
+    List<Future<RecordMetadata>> retried = new ArrayList<>();
+    for (Sent s : sent) {
+      for (Future<RecordMetadata> send : s.sends()) {
+        if (ProducerAcks.await(send) instanceof ProducerAcks.RecordRefused refused) {
+          if (s.deadLetter()) {
+            throw new IllegalStateException(
+                "The broker refused the dead letter of " + s.event().where(), refused.reason());
+          }
+          InvalidDataFormatException error =
+              new InvalidDataFormatException(
+                  "The broker refused a measurement of this message for the normalized topic ("
+                      + refused.reason().getMessage()
+                      + "); is a device id or value unreasonably large?");
+          metrics.error(error);
+          retried.add(producer.send(deadLetters.of(s.event(), error)));
+          break;
+        }
+      }
+    }
+    ProducerAcks.awaitAll(retried);
+    source.commit(events);
+    Instant acked = clock.instant();
     Map<Integer, Instant> latest = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      Instant ingestion = KafkaEnvelopes.ingestionTime(record);
-      metrics.normalizeLatency(Duration.between(ingestion, acked));
-      latest.merge(record.partition(), ingestion, (a, b) -> a.isAfter(b) ? a : b);
+    for (SourceEvent event : events) {
+      metrics.normalizeLatency(Duration.between(event.ingestionTime(), acked));
+      latest.merge(event.partition(), event.ingestionTime(), (a, b) -> a.isAfter(b) ? a : b);
     }
     latest.forEach(
-        (partition, ingestion) -> metrics.processedUpTo("normalize", partition, ingestion));
+        (partition, ingestion) -> metrics.processedUpTo(StageName.NORMALIZE, partition, ingestion));
   }
 
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
+    source.wakeup();
   }
 }

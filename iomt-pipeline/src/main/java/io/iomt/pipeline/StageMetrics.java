@@ -35,10 +35,10 @@ public interface StageMetrics {
   default void groupLatency(Duration sinceIngestion) {}
 
   /**
-   * The stage ({@code "normalize"} or {@code "group"}) is done with a partition's records up to one
-   * that came in at {@code ingestion}: now minus that is the partition's event freshness.
+   * The stage is done with a partition's records up to one that came in at {@code ingestion}: now
+   * minus that is the partition's event freshness.
    */
-  default void processedUpTo(String stage, int partition, Instant ingestion) {}
+  default void processedUpTo(StageName stage, int partition, Instant ingestion) {}
 
   StageMetrics NONE = new StageMetrics() {};
 }

@@ -27,9 +27,10 @@ import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
 
 /**
- * Crash: 10,000 messages from 50 devices; the pipeline process is killed hard (SIGKILL) at three
- * random moments and restarted; afterwards the FHIR server holds exactly the expected Observations
- * with the expected values: none missing, none duplicated.
+ * Crash: 10,000 messages from 50 devices; the process running the supervised connector (both stages
+ * as {@link Connector#start} runs them in the service) is killed hard (SIGKILL) at three random
+ * moments and restarted; afterwards the FHIR server holds exactly the expected Observations with
+ * the expected values: none missing, none duplicated.
  */
 class CrashRecoveryIT {
   static final int DEVICES = 50;
@@ -38,7 +39,8 @@ class CrashRecoveryIT {
       java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS'Z'")
           .withZone(java.time.ZoneOffset.UTC);
 
-  private static Process startPipeline(PipelineIT.Topics t, Path log) throws Exception {
+  private static Process startPipeline(String connector, PipelineIT.Topics t, Path log)
+      throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProcessBuilder(
             java,
@@ -49,6 +51,7 @@ class CrashRecoveryIT {
             PipelineProcess.class.getName(),
             PipelineIT.bootstrap,
             PipelineIT.fhirServer.baseUrl(),
+            connector,
             t.source(),
             t.normalized(),
             t.errors())
@@ -159,12 +162,12 @@ class CrashRecoveryIT {
     File logFile = log.toFile();
     logFile.getParentFile().mkdirs();
     Random random = new Random();
-    String normalizeGroup = "normalize-" + t.source();
-    String groupGroup = "group-" + t.normalized();
+    String normalizeGroup = Connector.groupId(runId, StageName.NORMALIZE);
+    String groupGroup = Connector.groupId(runId, StageName.GROUP);
     int kills = 0;
     long previousProgress = -1;
     while (kills < 3) {
-      Process pipeline = startPipeline(t, log);
+      Process pipeline = startPipeline(runId, t, log);
       // Let it make some progress, then kill it at a random moment.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       long target = previousProgress + 1 + random.nextInt(1500);
@@ -179,7 +182,7 @@ class CrashRecoveryIT {
       previousProgress =
           committedTotal(groupGroup, t.normalized()) + committedTotal(normalizeGroup, t.source());
     }
-    Process last = startPipeline(t, log);
+    Process last = startPipeline(runId, t, log);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
       while (System.nanoTime() < deadline

@@ -6,6 +6,7 @@ import io.iomt.core.envelope.EnvelopeReader;
 import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.mapping.DeviceMapping;
+import io.iomt.core.retry.Backoff;
 import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
@@ -51,6 +52,20 @@ class PipelineIT {
   static FhirMapping fhirMapping;
 
   record Topics(String source, String normalized, String errors) {}
+
+  /** Jitter that always picks the longest delay, so a test knows when a retry is due. */
+  static final java.util.random.RandomGenerator LONGEST =
+      new java.util.random.RandomGenerator() {
+        @Override
+        public long nextLong() {
+          return Long.MAX_VALUE;
+        }
+
+        @Override
+        public long nextLong(long bound) {
+          return bound - 1;
+        }
+      };
 
   @BeforeAll
   static void start() throws Exception {
@@ -135,15 +150,17 @@ class PipelineIT {
   }
 
   static NormalizeStage normalize(Topics t) {
-    KafkaConsumer<byte[], byte[]> c = consumer("normalize-" + t.source());
-    c.subscribe(List.of(t.source()));
+    KafkaEventSource source = new KafkaEventSource(consumer("normalize-" + t.source()), t.source());
+    source.start();
     return new NormalizeStage(
-        c,
+        source,
         producer(),
-        deviceMapping,
-        new EnvelopeReader(MessageLimits.DEFAULTS),
-        new NormalizeStage.Config(t.source(), t.normalized(), t.errors(), Duration.ofMillis(200)),
-        StageMetrics.NONE);
+        new Normalizer(deviceMapping, new EnvelopeReader(MessageLimits.DEFAULTS)),
+        new DeadLetters(t.errors(), 1024 * 1024),
+        new NormalizeStage.Config(t.normalized(), Duration.ofMillis(200)),
+        StageMetrics.NONE,
+        Clock.systemUTC(),
+        new StatusHolder("normalize " + t.source()));
   }
 
   static GroupStage group(Topics t, String fhirUrl, Clock clock) {
@@ -157,15 +174,15 @@ class PipelineIT {
             producer(),
             fhirMapping,
             writer(fhirUrl),
+            new DeadLetters(t.errors(), 1024 * 1024),
             new GroupStage.Config(
                 t.normalized(),
-                t.errors(),
                 flush,
                 Duration.ofMillis(200),
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(30)),
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), LONGEST, clock)),
             clock,
-            StageMetrics.NONE);
+            StageMetrics.NONE,
+            new StatusHolder("group " + t.normalized()));
     stage.subscribe();
     return stage;
   }

@@ -1,11 +1,15 @@
 package io.iomt.pipeline;
 
+import io.iomt.core.envelope.MessageLimits;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * Both stages of one connector in a process of their own, so a test can kill it with SIGKILL and
- * start it again: {@code PipelineProcess <bootstrap> <fhirUrl> <source> <normalized> <errors>}.
+ * One connector, supervised as the service runs it ({@link Connector#start}), in a process of its
+ * own, so a test can kill it with SIGKILL and start it again: {@code PipelineProcess <bootstrap>
+ * <fhirUrl> <connector> <source> <normalized> <errors>}.
  */
 public final class PipelineProcess {
   private PipelineProcess() {}
@@ -13,21 +17,26 @@ public final class PipelineProcess {
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     String fhirUrl = args[1];
-    PipelineIT.Topics t = new PipelineIT.Topics(args[2], args[3], args[4]);
+    String name = args[2];
+    PipelineIT.Topics t = new PipelineIT.Topics(args[3], args[4], args[5]);
     PipelineIT.bootstrap = bootstrap;
     PipelineIT.loadMappings();
-    NormalizeStage normalize = PipelineIT.normalize(t);
-    GroupStage group =
-        PipelineIT.group(
-            t, fhirUrl, Clock.systemUTC(), new FlushPolicy(500, Duration.ofMillis(500)));
-    Thread normalizer = new Thread(() -> loop(normalize::runOnce), "normalize");
-    normalizer.start();
-    loop(group::runOnce);
-  }
-
-  private static void loop(Runnable once) {
-    while (true) {
-      once.run();
-    }
+    Connector.start(
+        new Connector.Settings(
+            name,
+            new Connector.Topics(t.source(), t.normalized(), t.errors()),
+            2,
+            PipelineIT.deviceMapping,
+            PipelineIT.fhirMapping,
+            MessageLimits.DEFAULTS,
+            new FlushPolicy(500, Duration.ofMillis(500)),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5)),
+        new KafkaClients(Map.of("bootstrap.servers", bootstrap)),
+        () -> PipelineIT.writer(fhirUrl),
+        StageMetrics.NONE,
+        Clock.systemUTC());
+    new CountDownLatch(1).await(); // Runs until killed.
   }
 }

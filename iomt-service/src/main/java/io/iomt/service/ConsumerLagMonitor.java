@@ -1,6 +1,7 @@
 package io.iomt.service;
 
 import io.iomt.pipeline.Connector;
+import io.iomt.pipeline.StageName;
 import io.micrometer.core.instrument.Gauge;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,15 +45,15 @@ public final class ConsumerLagMonitor {
         admin = kafka.clients().admin();
       }
       for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
-        update(d.name(), "normalize", d.settings().topics().source());
-        update(d.name(), "group", d.settings().topics().normalized());
+        update(d.name(), StageName.NORMALIZE, d.settings().topics().source());
+        update(d.name(), StageName.GROUP, d.settings().topics().normalized());
       }
     } catch (Exception e) {
       LOG.debug("Consumer lag not refreshed: {}", e.toString());
     }
   }
 
-  private void update(String connector, String stage, String topic) throws Exception {
+  private void update(String connector, StageName stage, String topic) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin
             .listConsumerGroupOffsets(Connector.groupId(connector, stage))
@@ -81,7 +82,7 @@ public final class ConsumerLagMonitor {
                   .description("Records not yet committed by the stage's consumer group")
                   .baseUnit("records")
                   .tag("connector", connector)
-                  .tag("stage", stage)
+                  .tag("stage", stage.id())
                   .register(metrics.registry());
               return v;
             })

@@ -2,6 +2,7 @@ package io.iomt.service;
 
 import io.iomt.core.error.IomtException;
 import io.iomt.pipeline.StageMetrics;
+import io.iomt.pipeline.StageName;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -149,7 +150,7 @@ public final class ServiceMetrics {
     }
 
     @Override
-    public void processedUpTo(String stage, int partition, Instant ingestion) {
+    public void processedUpTo(StageName stage, int partition, Instant ingestion) {
       freshness
           .computeIfAbsent(
               stage + "/" + partition,
@@ -164,7 +165,7 @@ public final class ServiceMetrics {
                             + " per partition")
                     .baseUnit("seconds")
                     .tag("connector", connector)
-                    .tag("stage", stage)
+                    .tag("stage", stage.id())
                     .tag("partition", Integer.toString(partition))
                     .register(registry);
                 return last;

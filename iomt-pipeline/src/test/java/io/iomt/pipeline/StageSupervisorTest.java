@@ -1,0 +1,133 @@
+package io.iomt.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iomt.core.retry.Backoff;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class StageSupervisorTest {
+  /** A stage that throws what it is given from run(), or runs until closed. */
+  static final class ScriptedStage implements Stage {
+    private final Throwable failure;
+    private final StatusHolder status;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    ScriptedStage(Throwable failure, StatusHolder status) {
+      this.failure = failure;
+      this.status = status;
+    }
+
+    @Override
+    public StageName name() {
+      return StageName.GROUP;
+    }
+
+    @Override
+    public StageStatus status() {
+      return status.get();
+    }
+
+    @Override
+    public void run() {
+      status.set(new StageStatus.Running());
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+    }
+  }
+
+  private static void awaitStatus(StageSupervisor s, Class<? extends StageStatus> state)
+      throws InterruptedException {
+    for (int i = 0; i < 500 && !state.isInstance(s.status()); i++) {
+      Thread.sleep(10);
+    }
+    assertThat(s.status()).isInstanceOf(state);
+  }
+
+  @Test
+  void anErrorInTheStageThreadIsReportedAsFailedAndTheStageIsStartedAgain() throws Exception {
+    List<Throwable> script = new ArrayList<>(List.of(new NoClassDefFoundError("com/example/Gone")));
+    AtomicInteger created = new AtomicInteger();
+    CountDownLatch restartAllowed = new CountDownLatch(1);
+    StageSupervisor supervisor =
+        new StageSupervisor(
+            "iomt-test-group",
+            status -> {
+              if (created.incrementAndGet() == 2) {
+                try {
+                  restartAllowed.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return new ScriptedStage(script.isEmpty() ? null : script.remove(0), status);
+            },
+            new Backoff(
+                Duration.ofMillis(1), Duration.ofMillis(5), PipelineIT.LONGEST, Clock.systemUTC()),
+            Clock.systemUTC());
+    supervisor.start();
+    try {
+      awaitStatus(supervisor, StageStatus.Failed.class);
+      StageStatus.Failed failed = (StageStatus.Failed) supervisor.status();
+      assertThat(failed.errorName()).isEqualTo("NoClassDefFoundError");
+      assertThat(failed.message()).isEqualTo("com/example/Gone");
+      assertThat(failed.retryAt()).isNotNull();
+
+      restartAllowed.countDown();
+      awaitStatus(supervisor, StageStatus.Running.class);
+      assertThat(created).hasValue(2);
+    } finally {
+      restartAllowed.countDown();
+      supervisor.close();
+      supervisor.join();
+    }
+    assertThat(supervisor.status()).isEqualTo(new StageStatus.Stopped("closed"));
+  }
+
+  @Test
+  void aStageThatKeepsFailingIsRestartedEachTimeWithTheSameFailedStatus() throws Exception {
+    AtomicInteger created = new AtomicInteger();
+    StageSupervisor supervisor =
+        new StageSupervisor(
+            "iomt-test-normalize",
+            status -> {
+              int n = created.incrementAndGet();
+              return new ScriptedStage(
+                  n <= 3 ? new IllegalStateException("broker refused attempt " + n) : null, status);
+            },
+            new Backoff(
+                Duration.ofMillis(1), Duration.ofMillis(2), PipelineIT.LONGEST, Clock.systemUTC()),
+            Clock.systemUTC());
+    supervisor.start();
+    try {
+      for (int i = 0; i < 500 && created.get() < 4; i++) {
+        Thread.sleep(10);
+      }
+      awaitStatus(supervisor, StageStatus.Running.class);
+      assertThat(created).hasValue(4);
+    } finally {
+      supervisor.close();
+      supervisor.join();
+    }
+  }
+}
