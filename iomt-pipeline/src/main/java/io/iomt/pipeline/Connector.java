@@ -50,8 +50,12 @@ public final class Connector implements AutoCloseable {
   private final StageSupervisor normalize;
   private final StageSupervisor group;
 
-  private Connector(Settings settings, StageSupervisor normalize, StageSupervisor group) {
+  private final KafkaClients clients;
+
+  private Connector(
+      Settings settings, KafkaClients clients, StageSupervisor normalize, StageSupervisor group) {
     this.settings = settings;
+    this.clients = clients;
     this.normalize = normalize;
     this.group = group;
   }
@@ -111,7 +115,7 @@ public final class Connector implements AutoCloseable {
             clock);
     normalize.start();
     group.start();
-    return new Connector(s, normalize, group);
+    return new Connector(s, clients, normalize, group);
   }
 
   /** The consumer group of a connector's stage. */
@@ -138,5 +142,8 @@ public final class Connector implements AutoCloseable {
     group.close();
     normalize.join();
     group.join();
+    for (StageName stage : StageName.values()) {
+      clients.leaveGroup(groupId(settings.name(), stage));
+    }
   }
 }

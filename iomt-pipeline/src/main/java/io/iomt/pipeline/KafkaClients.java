@@ -9,7 +9,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberToRemove;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka clients of the connectors, all from one set of common properties ({@code
@@ -26,13 +30,44 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * idempotence.
  */
 public final class KafkaClients {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
+
+  /**
+   * How long a member that stopped heart-beating (killed, partitioned) keeps its partitions before
+   * the others take them over; Kafka's default is 45 s.
+   */
+  static final String SESSION_TIMEOUT_MS = "10000";
+
   private final Map<String, Object> common;
+  private final String instanceId;
 
   public KafkaClients(Map<String, ?> common) {
+    this(common, null);
+  }
+
+  private KafkaClients(Map<String, ?> common, String instanceId) {
     this.common = Map.copyOf(common);
+    this.instanceId = instanceId;
     if (!this.common.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("bootstrap.servers is required");
     }
+  }
+
+  /**
+   * The same clients as static members of their consumer groups ({@code group.instance.id}): a
+   * replica that restarts with the same id (after a crash, on the same data directory) gets its
+   * partitions back at once instead of waiting for its old session to expire, while a replica that
+   * does not come back still loses them after the session timeout (10 s). Ids must be unique per
+   * replica; {@link Connector#close()} leaves the groups explicitly, so scaling in does not wait
+   * for the timeout either.
+   */
+  public KafkaClients withInstanceId(String id) {
+    return new KafkaClients(common, id);
+  }
+
+  /** The static member id of this replica, or null for dynamic membership. */
+  public String instanceId() {
+    return instanceId;
   }
 
   public String bootstrapServers() {
@@ -46,6 +81,11 @@ public final class KafkaClients {
     p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
+    p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    if (instanceId != null) {
+      p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+    }
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
@@ -68,6 +108,29 @@ public final class KafkaClients {
 
   public Admin admin() {
     return Admin.create(new HashMap<>(common));
+  }
+
+  /**
+   * Leaves a consumer group as a static member, so that the others take its partitions now rather
+   * than after the session timeout; does nothing for dynamic members (their close leaves). Best
+   * effort: a failure only means the partitions move after the timeout.
+   */
+  public void leaveGroup(String groupId) {
+    if (instanceId == null) {
+      return;
+    }
+    try (Admin admin = admin()) {
+      admin
+          .removeMembersFromConsumerGroup(
+              groupId,
+              new RemoveMembersFromConsumerGroupOptions(List.of(new MemberToRemove(instanceId))))
+          .all()
+          .get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("{} did not leave {}: {}", instanceId, groupId, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** A topic to create when missing. */

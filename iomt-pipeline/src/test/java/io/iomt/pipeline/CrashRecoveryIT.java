@@ -39,28 +39,32 @@ class CrashRecoveryIT {
       java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS'Z'")
           .withZone(java.time.ZoneOffset.UTC);
 
-  private static Process startPipeline(String connector, PipelineIT.Topics t, Path log)
-      throws Exception {
+  static Process startPipeline(
+      String connector, PipelineIT.Topics t, Path log, String... membership) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx512m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            PipelineProcess.class.getName(),
-            PipelineIT.bootstrap,
-            PipelineIT.fhirServer.baseUrl(),
-            connector,
-            t.source(),
-            t.normalized(),
-            t.errors())
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                java,
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                PipelineProcess.class.getName(),
+                PipelineIT.bootstrap,
+                PipelineIT.fhirServer.baseUrl(),
+                connector,
+                t.source(),
+                t.normalized(),
+                t.errors()));
+    command.addAll(List.of(membership));
+    return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
   }
 
-  private static long lag(String group, String topic) {
+  static long lag(String group, String topic) {
     try (KafkaConsumer<byte[], byte[]> c = PipelineIT.consumer(group)) {
       List<TopicPartition> parts =
           c.partitionsFor(topic).stream()
@@ -167,7 +171,7 @@ class CrashRecoveryIT {
     int kills = 0;
     long previousProgress = -1;
     while (kills < 3) {
-      Process pipeline = startPipeline(runId, t, log);
+      Process pipeline = startPipeline(runId, t, log, "crash-replica", "10000");
       // Let it make some progress, then kill it at a random moment.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       long target = previousProgress + 1 + random.nextInt(1500);
@@ -182,7 +186,7 @@ class CrashRecoveryIT {
       previousProgress =
           committedTotal(groupGroup, t.normalized()) + committedTotal(normalizeGroup, t.source());
     }
-    Process last = startPipeline(runId, t, log);
+    Process last = startPipeline(runId, t, log, "crash-replica", "10000");
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
       while (System.nanoTime() < deadline

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * One connector, supervised as the service runs it ({@link Connector#start}), in a process of its
  * own, so a test can kill it with SIGKILL and start it again: {@code PipelineProcess <bootstrap>
- * <fhirUrl> <connector> <source> <normalized> <errors>}.
+ * <fhirUrl> <connector> <source> <normalized> <errors> [<instance id> <session timeout ms>]}.
  */
 public final class PipelineProcess {
   private PipelineProcess() {}
@@ -33,10 +33,18 @@ public final class PipelineProcess {
             Duration.ofMillis(200),
             Duration.ofSeconds(1),
             Duration.ofSeconds(5)),
-        new KafkaClients(Map.of("bootstrap.servers", bootstrap)),
+        clients(bootstrap, args),
         () -> PipelineIT.writer(fhirUrl),
         StageMetrics.NONE,
         Clock.systemUTC());
     new CountDownLatch(1).await(); // Runs until killed.
+  }
+
+  private static KafkaClients clients(String bootstrap, String[] args) {
+    if (args.length < 8) {
+      return new KafkaClients(Map.of("bootstrap.servers", bootstrap));
+    }
+    return new KafkaClients(Map.of("bootstrap.servers", bootstrap, "session.timeout.ms", args[7]))
+        .withInstanceId(args[6]);
   }
 }

@@ -25,10 +25,16 @@ public final class KafkaRuntime implements AutoCloseable {
   }
 
   public static KafkaRuntime start(ServiceConfiguration config, Path dataDir, int embeddedPort) {
-    if (!config.embeddedBroker()) {
-      return new KafkaRuntime(null, new KafkaClients(config.kafkaProperties()));
-    }
     Path dir = dataDir.toAbsolutePath();
+    String instanceId = InstanceId.of(dir);
+    if (!config.embeddedBroker()) {
+      KafkaClients clients = new KafkaClients(config.kafkaProperties());
+      // Event Hubs' Kafka endpoint does not document static membership: stay dynamic there.
+      boolean eventHubs =
+          String.valueOf(config.kafkaProperties().get("sasl.jaas.config"))
+              .contains("$ConnectionString");
+      return new KafkaRuntime(null, eventHubs ? clients : clients.withInstanceId(instanceId));
+    }
     EmbeddedKafkaBroker broker =
         embeddedPort == 0
             ? EmbeddedKafkaBroker.start(dir)
@@ -39,7 +45,7 @@ public final class KafkaRuntime implements AutoCloseable {
         dir);
     Map<String, Object> props = new HashMap<>(config.kafkaProperties());
     props.put("bootstrap.servers", broker.bootstrapServers());
-    return new KafkaRuntime(broker, new KafkaClients(props));
+    return new KafkaRuntime(broker, new KafkaClients(props).withInstanceId(instanceId));
   }
 
   public KafkaClients clients() {
