@@ -153,6 +153,7 @@ public final class GroupStage implements Stage {
     subscribe();
     try {
       PollLoop.run(consumer, () -> running, this::runOnce);
+      status.set(new StageStatus.Stopped("closed"));
     } finally {
       producer.close();
     }

@@ -78,6 +78,7 @@ public final class NormalizeStage implements Stage {
       while (running) {
         runOnce();
       }
+      status.set(new StageStatus.Stopped("closed"));
     } finally {
       try {
         source.close();

@@ -7,6 +7,9 @@ import static io.iomt.pipeline.PipelineIT.observations;
 import static io.iomt.pipeline.PipelineIT.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iomt.core.fhirmapping.FhirMapping;
+import io.iomt.core.measurement.Measurement;
+import io.iomt.core.measurement.MeasurementProperty;
 import io.iomt.testkit.FaultInjectingProxy;
 import io.iomt.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +151,117 @@ class PipelineHardeningIT {
         .as("the next message's measurement")
         .singleElement()
         .satisfies(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(d));
+  }
+
+  private static FhirMapping session(String value) {
+    return FhirMapping.parse(
+        ("""
+        {"templateType": "CollectionFhir", "template": [{"templateType": "CodeValueFhir",
+          "template": {"typeName": "session", "periodInterval": "CorrelationId",
+            "codes": [{"code": "x-session", "system": "http://example.org"}],
+            "value": %s}}]}
+        """)
+            .formatted(value)
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void sendMeasurements(String topic, Measurement... measurements) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = PipelineIT.producer()) {
+      for (Measurement m : measurements) {
+        p.send(
+                new ProducerRecord<>(
+                    topic,
+                    m.deviceId().getBytes(StandardCharsets.UTF_8),
+                    MeasurementCodec.encode(m)))
+            .get();
+      }
+    }
+  }
+
+  private static Measurement session(String device, String time, MeasurementProperty... values) {
+    return new Measurement(
+        "session",
+        Instant.parse(time),
+        Instant.parse(time),
+        device,
+        "p-" + device,
+        null,
+        "c1",
+        List.of(values));
+  }
+
+  @Test
+  void aMappingEditThatMakesConversionFailDeadLettersTheGroupInsteadOfReplayingItForever()
+      throws Exception {
+    PipelineIT.Topics t = PipelineIT.topics();
+    String d = "edit-" + UUID.randomUUID().toString().substring(0, 6);
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    FlushPolicy flush = new FlushPolicy(1000, Duration.ofSeconds(1));
+    // Run 1: the session's values are SampledData.
+    sendMeasurements(
+        t.normalized(),
+        session(d, "2026-01-01T10:00:00Z", new MeasurementProperty("v", "1")),
+        session(d, "2026-01-01T10:00:01Z", new MeasurementProperty("v", "2")));
+    GroupStage before =
+        PipelineIT.group(
+            t,
+            PipelineIT.fhirServer.baseUrl(),
+            clock,
+            flush,
+            session(
+                "{\"valueType\": \"SampledData\", \"valueName\": \"v\", \"defaultPeriod\": 1000}"));
+    runUntil(before, clock, "run 1 wrote the session", () -> observations(d) == 1);
+
+    // Run 2: the mapping now says Quantity; a message of the same session from before the stored
+    // period, without the value, makes the merge cast the stored SampledData's template: the
+    // engine throws a ClassCastException, not a data error.
+    String group = "group-" + t.normalized();
+    sendMeasurements(
+        t.normalized(),
+        session(d, "2026-01-01T09:59:55Z"),
+        session(d + "-other", "2026-01-01T10:00:05Z", new MeasurementProperty("v", "7")));
+    GroupStage after =
+        PipelineIT.group(
+            t,
+            PipelineIT.fhirServer.baseUrl(),
+            clock,
+            flush,
+            session("{\"valueType\": \"Quantity\", \"valueName\": \"v\"}"));
+    runUntil(after, clock, "run 2 committed", () -> committed(group, t.normalized()) == 4);
+
+    List<ConsumerRecord<byte[], byte[]>> dead = readAll(t.errors(), 1);
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.ERROR))
+        .isEqualTo("UnexpectedProcessingException");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.STAGE))
+        .isEqualTo("FHIRConversion");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE))
+        .contains("ClassCastException");
+    assertThat(MeasurementCodec.decode(dead.get(0).value()).deviceId()).isEqualTo(d);
+    assertThat(observations(d + "-other")).as("the other device's group was written").isEqualTo(1);
+    assertThat(after.status()).isEqualTo(new StageStatus.Stopped("closed"));
+  }
+
+  /** Runs a stage on its own thread, moving the clock on, until the condition holds; stops it. */
+  private static void runUntil(
+      GroupStage stage, MutableClock clock, String what, BooleanSupplier done)
+      throws InterruptedException {
+    Thread thread = new Thread(stage, "group-" + what);
+    thread.start();
+    try {
+      await(
+          what,
+          () -> {
+            clock.advance(Duration.ofSeconds(2));
+            return done.getAsBoolean();
+          });
+      assertThat(stage.status())
+          .as("still running, not failed")
+          .isEqualTo(new StageStatus.Running());
+    } finally {
+      stage.close();
+      thread.join(TimeUnit.SECONDS.toMillis(60));
+    }
   }
 
   private static List<Integer> assignment(String group) {

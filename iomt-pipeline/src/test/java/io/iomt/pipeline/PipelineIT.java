@@ -168,11 +168,16 @@ class PipelineIT {
   }
 
   static GroupStage group(Topics t, String fhirUrl, Clock clock, FlushPolicy flush) {
+    return group(t, fhirUrl, clock, flush, fhirMapping);
+  }
+
+  static GroupStage group(
+      Topics t, String fhirUrl, Clock clock, FlushPolicy flush, FhirMapping mapping) {
     GroupStage stage =
         new GroupStage(
             consumer("group-" + t.normalized()),
             producer(),
-            fhirMapping,
+            mapping,
             writer(fhirUrl),
             new DeadLetters(t.errors(), 1024 * 1024),
             new GroupStage.Config(
