@@ -1,9 +1,11 @@
 package io.iomt.service;
 
+import io.iomt.core.retry.Backoff;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.StageStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +25,10 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class ConnectorRuntime implements SmartLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectorRuntime.class);
-  private static final long RETRY_SECONDS = 5;
+
+  /** Connectors that cannot start yet are tried again after 1 s, doubling up to 30 s. */
+  private static final Backoff START_RETRY =
+      Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private final ServiceConfiguration config;
   private final KafkaRuntime kafka;
@@ -31,6 +36,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
   private final Clock clock;
   private final Map<String, Connector> running = new ConcurrentHashMap<>();
   private final Map<String, StageStatus> pending = new ConcurrentHashMap<>();
+  private final Map<String, Backoff.Attempts> startAttempts = new ConcurrentHashMap<>();
   private ScheduledExecutorService starter;
   private volatile boolean started;
 
@@ -52,7 +58,10 @@ public final class ConnectorRuntime implements SmartLifecycle {
               return t;
             });
     for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
-      pending.put(d.name(), new StageStatus.Blocked("Starting", "starting", Instant.now()));
+      pending.put(d.name(), new StageStatus.Starting());
+      for (StageName stage : StageName.values()) {
+        metrics.stageStates(d.name(), stage, () -> status(d.name(), stage));
+      }
       starter.execute(() -> tryStart(d));
     }
     started = true;
@@ -78,17 +87,18 @@ public final class ConnectorRuntime implements SmartLifecycle {
           d.settings().topics().source(),
           d.destination().url());
     } catch (RuntimeException e) {
-      Instant retry = Instant.now().plusSeconds(RETRY_SECONDS);
+      Backoff.Attempts attempts =
+          startAttempts.computeIfAbsent(d.name(), n -> START_RETRY.withClock(clock).attempts());
+      Duration delay = attempts.failedDelay();
+      Instant retry = attempts.retryAt();
       pending.put(
           d.name(),
           new StageStatus.Blocked("EventSourceUnavailable", String.valueOf(e.getMessage()), retry));
-      LOG.warn(
-          "Connector {} cannot start yet, retrying in {} s: {}",
-          d.name(),
-          RETRY_SECONDS,
-          e.toString());
+      if (attempts.failures() == 1) {
+        LOG.warn("Connector {} cannot start yet, retrying by itself: {}", d.name(), e.toString());
+      }
       if (!starter.isShutdown()) {
-        starter.schedule(() -> tryStart(d), RETRY_SECONDS, TimeUnit.SECONDS);
+        starter.schedule(() -> tryStart(d), delay.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
   }
@@ -96,6 +106,15 @@ public final class ConnectorRuntime implements SmartLifecycle {
   /** Whether a connector of that name is configured. */
   public Optional<ServiceConfiguration.ConnectorDefinition> definition(String name) {
     return config.connectors().stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** What one stage of a connector is doing; stopped for an unknown connector. */
+  public StageStatus status(String connector, StageName stage) {
+    Connector c = running.get(connector);
+    if (c != null) {
+      return c.status(stage);
+    }
+    return pending.getOrDefault(connector, new StageStatus.Stopped("not started"));
   }
 
   /** Per connector: stage name to status. */

@@ -35,8 +35,8 @@ class ServiceBeans {
   }
 
   @Bean
-  ServiceMetrics serviceMetrics(MeterRegistry registry) {
-    return new ServiceMetrics(registry);
+  ServiceMetrics serviceMetrics(MeterRegistry registry, Clock clock) {
+    return new ServiceMetrics(registry, clock);
   }
 
   @Bean

@@ -3,15 +3,19 @@ package io.iomt.service;
 import io.iomt.core.error.IomtException;
 import io.iomt.pipeline.StageMetrics;
 import io.iomt.pipeline.StageName;
+import io.iomt.pipeline.StageStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * MedTech's metrics on Micrometer, tagged by connector (docs/operations.md maps each to its MedTech
@@ -26,11 +30,39 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
+  private final Clock clock;
   private final Map<String, StageMetrics> byConnector = new ConcurrentHashMap<>();
 
   public ServiceMetrics(MeterRegistry registry) {
-    this.registry = registry;
+    this(registry, Clock.systemUTC());
   }
+
+  /**
+   * @param clock what "now" is for event freshness
+   */
+  public ServiceMetrics(MeterRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * {@code iomt_stage_state{connector,stage,state}}: 1 for the state a stage is in (starting,
+   * running, blocked, failed, stopped), 0 for the others, so an alert can fire on {@code
+   * state="failed"} or {@code state="blocked"}.
+   */
+  public void stageStates(String connector, StageName stage, Supplier<StageStatus> status) {
+    for (String state : STATES) {
+      Gauge.builder("iomt.stage.state", status, s -> s.get().state().equals(state) ? 1.0 : 0.0)
+          .description("1 for the state the stage is in, 0 for the others")
+          .tag("connector", connector)
+          .tag("stage", stage.id())
+          .tag("state", state)
+          .register(registry);
+    }
+  }
+
+  private static final List<String> STATES =
+      List.of("starting", "running", "blocked", "failed", "stopped");
 
   public MeterRegistry registry() {
     return registry;
@@ -157,9 +189,7 @@ public final class ServiceMetrics {
               k -> {
                 AtomicLong last = new AtomicLong();
                 Gauge.builder(
-                        "iomt.event.freshness",
-                        last,
-                        l -> (System.currentTimeMillis() - l.get()) / 1000.0)
+                        "iomt.event.freshness", last, l -> (clock.millis() - l.get()) / 1000.0)
                     .description(
                         "Seconds since the arrival of the newest message the stage has finished,"
                             + " per partition")
