@@ -28,8 +28,27 @@ final class AuthOptionsCheck {
         : new Validated.Invalid<>(check.problems);
   }
 
+  /** Whether {@code type} names one of the {@code azure-*} kinds. */
+  static boolean isAzure(String type) {
+    return azureCredential(normalized(type)) != null;
+  }
+
+  private static String normalized(String type) {
+    return type == null ? "none" : type.trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static FhirAuthSettings.Azure.Credential azureCredential(String type) {
+    for (FhirAuthSettings.Azure.Credential credential :
+        FhirAuthSettings.Azure.Credential.values()) {
+      if (credential.type().equals(type)) {
+        return credential;
+      }
+    }
+    return null;
+  }
+
   private FhirAuthSettings settings() {
-    String type = options.type() == null ? "none" : options.type().trim().toLowerCase(Locale.ROOT);
+    String type = normalized(options.type());
     switch (type) {
       case "none" -> {
         return new FhirAuthSettings.None();
@@ -48,11 +67,9 @@ final class AuthOptionsCheck {
             : null;
       }
       default -> {
-        for (FhirAuthSettings.Azure.Credential credential :
-            FhirAuthSettings.Azure.Credential.values()) {
-          if (credential.type().equals(type)) {
-            return azure(credential);
-          }
+        FhirAuthSettings.Azure.Credential credential = azureCredential(type);
+        if (credential != null) {
+          return azure(credential);
         }
         problems.add(
             new SettingProblem(

@@ -45,6 +45,9 @@ public final class FhirAuth {
   /** Checks the options and builds the token provider: {@link #settings} then {@link #build}. */
   public Validated<TokenProvider> tokenProvider(
       FhirAuthOptions options, URI fhirUrl, Clock clock, SettingPaths paths) {
+    if (AuthOptionsCheck.isAzure(options.type()) && !azureAvailable()) {
+      return invalid(paths.of("type"), NEEDS_IOMT_AZURE); // the one problem worth fixing first
+    }
     Validated<FhirAuthSettings> settings = settings(options, paths);
     if (settings instanceof Validated.Valid<FhirAuthSettings> valid) {
       return tokenProvider(valid.value(), fhirUrl, clock, paths);

@@ -165,6 +165,16 @@ class FhirAuthTest {
         .containsExactly(
             "iomt.connectors.icu.fhir.auth.type: auth kind 'azure' needs the iomt-azure module on"
                 + " the classpath; the service has it, the CLI does not");
+    assertThat(
+            auth.tokenProvider(
+                    options("azure-client-secret", null, null, null, null, null),
+                    FHIR,
+                    Clock.systemUTC(),
+                    AT)
+                .problems())
+        .as("missing tenant, client and secret would not help without iomt-azure")
+        .extracting(SettingProblem::path)
+        .containsExactly("iomt.connectors.icu.fhir.auth.type");
   }
 
   @Test
