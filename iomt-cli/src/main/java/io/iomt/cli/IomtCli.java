@@ -1,6 +1,7 @@
 package io.iomt.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,7 +28,14 @@ public final class IomtCli implements Runnable {
 
   /** Runs the CLI with the given streams; returns the exit code. Used by tests in-process. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new IomtCli());
+    return run(System::getenv, out, err, args);
+  }
+
+  /**
+   * As {@link #run(PrintWriter, PrintWriter, String...)}, reading environment variables from env.
+   */
+  static int run(Function<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new IomtCli(), new Factory(env));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> USAGE_OR_MAPPING_ERROR);
@@ -51,6 +59,17 @@ public final class IomtCli implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(), "Missing command: use 'normalize', 'validate' or 'mapping test'");
+  }
+
+  /** Gives the commands that read environment variables the environment to read. */
+  private record Factory(Function<String, String> env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      if (type == MappingTestCommand.class) {
+        return type.cast(new MappingTestCommand(env));
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -22,7 +22,6 @@ import io.iomt.core.observation.ObservationGroup;
 import io.iomt.core.observation.ResourceIds;
 import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
-import io.iomt.fhir.auth.Secret;
 import io.iomt.fhir.auth.TokenProvider;
 import io.iomt.fhir.http.RetryPolicy;
 import io.iomt.fhir.identity.ResolutionType;
@@ -35,6 +34,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.hl7.fhir.r4.model.Observation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +43,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code iomt mapping test}: the offline mapping debugger. Runs events through the device mapping,
  * groups the measurements, and shows the Observations the FHIR mapping makes of them; with {@code
- * --fhir-url} it resolves identities and writes them for real, then shows what it wrote.
+ * --fhir-url} it resolves identities and writes them for real, then shows what it wrote,
+ * authenticating as {@link FhirAuthCliOptions} say.
  */
 @Command(
     name = "test",
@@ -84,17 +85,24 @@ final class MappingTestCommand implements Callable<Integer> {
           "Lookup, LookupWithEncounter or Create (with --fhir-url; default ${DEFAULT-VALUE}).")
   String resolution;
 
-  @Option(
-      names = "--bearer-token-env",
-      paramLabel = "VAR",
-      description = "Name of an environment variable holding a bearer token for --fhir-url.")
-  String tokenVariable;
+  @CommandLine.Mixin FhirAuthCliOptions auth;
 
   private final ArrayNode errors = JSON.createArrayNode();
   private final ArrayNode warnings = JSON.createArrayNode();
+  private final Function<String, String> env;
+
+  MappingTestCommand() {
+    this(System::getenv);
+  }
+
+  /** With {@code env} read for the secrets' environment variables (tests pass their own). */
+  MappingTestCommand(Function<String, String> env) {
+    this.env = env;
+  }
 
   @Override
   public Integer call() throws IOException {
+    TokenProvider tokens = fhirUrl == null ? null : auth.tokens(fhirUrl, env);
     byte[] deviceBytes = InputFiles.read(deviceMappingFile, "--device-mapping");
     byte[] fhirBytes = InputFiles.read(fhirMappingFile, "--fhir-mapping");
     byte[] events = InputFiles.read(input, "--input");
@@ -136,7 +144,7 @@ final class MappingTestCommand implements Callable<Integer> {
       if (fhirUrl == null) {
         observations.addAll(offline(grouped.groups()));
       } else {
-        observations.addAll(online(grouped.groups()));
+        observations.addAll(online(grouped.groups(), tokens));
       }
     } catch (IomtException e) {
       dataError(e, "FHIR server " + fhirUrl);
@@ -173,15 +181,7 @@ final class MappingTestCommand implements Callable<Integer> {
     return out;
   }
 
-  private List<Observation> online(List<ObservationGroup> groups) {
-    TokenProvider tokens = TokenProvider.none();
-    if (tokenVariable != null) {
-      String value = System.getenv(tokenVariable);
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException("--bearer-token-env: " + tokenVariable + " is not set");
-      }
-      tokens = TokenProvider.staticToken(Secret.of(value));
-    }
+  private List<Observation> online(List<ObservationGroup> groups, TokenProvider tokens) {
     WriteReport report =
         new FhirDestination(
                 fhirUrl,

@@ -3,11 +3,8 @@ package io.iomt.fhir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.azure.core.credential.AccessToken;
-import com.azure.core.credential.TokenCredential;
 import com.sun.net.httpserver.HttpServer;
 import io.iomt.core.error.UnauthorizedAccessFhirServiceException;
-import io.iomt.fhir.auth.AzureIdentityTokenProvider;
 import io.iomt.fhir.auth.OAuth2ClientCredentials;
 import io.iomt.fhir.auth.Secret;
 import io.iomt.testkit.MutableClock;
@@ -17,16 +14,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
-/** Token providers: caching, refresh before expiry, and secrets kept out of messages. */
+/**
+ * Token providers: caching, refresh before expiry, and secrets kept out of messages. Azure identity
+ * is tested in iomt-azure ({@code AzureIdentityTokenProviderTest}).
+ */
 class AuthenticationTest {
   private HttpServer tokenEndpoint;
   private final List<String> requests = new ArrayList<>();
@@ -100,41 +97,5 @@ class AuthenticationTest {
             UnauthorizedAccessFhirServiceException.class, e -> assertThat(e.isBlocking()).isTrue())
         .hasMessageContaining("refused client 'connector' with HTTP 401 (invalid_client)")
         .hasMessageNotContaining("s3cr3t");
-  }
-
-  @Test
-  void azureIdentityTokensAreCachedUntilTwoMinutesBeforeExpiry() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    AtomicInteger calls = new AtomicInteger();
-    List<String> scopes = new ArrayList<>();
-    TokenCredential credential =
-        request -> {
-          scopes.addAll(request.getScopes());
-          return Mono.just(
-              new AccessToken(
-                  "aad-" + calls.incrementAndGet(),
-                  OffsetDateTime.ofInstant(
-                      clock.instant().plus(Duration.ofHours(1)), ZoneOffset.UTC)));
-        };
-    AzureIdentityTokenProvider provider =
-        new AzureIdentityTokenProvider(
-            credential, "https://ws-fhir.fhir.azurehealthcareapis.com/", clock);
-    assertThat(provider.token()).contains("aad-1");
-    clock.advance(Duration.ofMinutes(57));
-    assertThat(provider.token()).contains("aad-1");
-    clock.advance(Duration.ofMinutes(2));
-    assertThat(provider.token()).contains("aad-2");
-    assertThat(scopes).containsOnly("https://ws-fhir.fhir.azurehealthcareapis.com/.default");
-  }
-
-  @Test
-  void anAzureIdentityFailureIsABlockingUnauthorizedError() {
-    TokenCredential failing =
-        request -> Mono.error(new IllegalStateException("no managed identity"));
-    AzureIdentityTokenProvider provider =
-        new AzureIdentityTokenProvider(failing, "https://fhir.example", Clock.systemUTC());
-    assertThatThrownBy(provider::token)
-        .isInstanceOf(UnauthorizedAccessFhirServiceException.class)
-        .hasMessageContaining("https://fhir.example/.default");
   }
 }

@@ -7,10 +7,12 @@ import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.fhirmapping.MappingCrossCheck;
 import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.fhir.FhirDestination;
-import io.iomt.fhir.auth.AzureIdentityTokenProvider;
-import io.iomt.fhir.auth.OAuth2ClientCredentials;
+import io.iomt.fhir.auth.FhirAuth;
+import io.iomt.fhir.auth.FhirAuthOptions;
 import io.iomt.fhir.auth.Secret;
+import io.iomt.fhir.auth.SettingPaths;
 import io.iomt.fhir.auth.TokenProvider;
+import io.iomt.fhir.auth.Validated;
 import io.iomt.fhir.http.RetryPolicy;
 import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.pipeline.Connector;
@@ -339,78 +341,34 @@ public final class ServiceConfiguration {
     return new FhirDestination(url, tokens, resolution, RetryPolicy.DEFAULT, f.getRequestTimeout());
   }
 
+  /**
+   * FHIR auth through the factory the CLI shares ({@link FhirAuth}); property names and problems as
+   * documented in docs/configuration.md. Without a valid URL only the settings are checked.
+   */
   private static TokenProvider tokens(
       String at, IomtProperties.Auth a, URI url, Clock clock, List<String> problems) {
-    String type = String.valueOf(a.getType()).trim().toLowerCase(Locale.ROOT);
-    int before = problems.size();
-    TokenProvider result;
-    switch (type) {
-      case "none" -> result = TokenProvider.none();
-      case "bearer" -> {
-        require(at, "token", a.getToken(), problems);
-        result =
-            problems.size() > before ? null : TokenProvider.staticToken(Secret.of(a.getToken()));
-      }
-      case "oauth2" -> {
-        require(at, "token-url", a.getTokenUrl(), problems);
-        require(at, "client-id", a.getClientId(), problems);
-        require(at, "client-secret", a.getClientSecret(), problems);
-        require(at, "scope", a.getScope(), problems);
-        result =
-            problems.size() > before
-                ? null
-                : new OAuth2ClientCredentials(
-                    URI.create(a.getTokenUrl()),
-                    a.getClientId(),
-                    Secret.of(a.getClientSecret()),
-                    a.getScope(),
-                    clock);
-      }
-      case "azure-managed-identity",
-          "azure-client-secret",
-          "azure-workload-identity",
-          "azure-default" -> {
-        AzureIdentityTokenProvider.Kind kind =
-            AzureIdentityTokenProvider.Kind.valueOf(
-                type.substring("azure-".length()).replace('-', '_').toUpperCase(Locale.ROOT));
-        if (kind == AzureIdentityTokenProvider.Kind.CLIENT_SECRET) {
-          require(at, "tenant-id", a.getTenantId(), problems);
-          require(at, "client-id", a.getClientId(), problems);
-          require(at, "client-secret", a.getClientSecret(), problems);
-        }
-        if (kind == AzureIdentityTokenProvider.Kind.WORKLOAD_IDENTITY) {
-          require(at, "tenant-id", a.getTenantId(), problems);
-          require(at, "client-id", a.getClientId(), problems);
-        }
-        result =
-            problems.size() > before || url == null
-                ? null
-                : new AzureIdentityTokenProvider(
-                    AzureIdentityTokenProvider.credential(
-                        kind,
-                        a.getTenantId(),
-                        blankToNull(a.getClientId()),
-                        a.getClientSecret() == null ? null : Secret.of(a.getClientSecret())),
-                    url.toString(),
-                    clock);
-      }
-      default -> {
-        problems.add(
-            at
-                + ".type: '"
-                + a.getType()
-                + "' is not one of none, bearer, oauth2, azure-managed-identity,"
-                + " azure-client-secret, azure-workload-identity, azure-default");
-        result = null;
-      }
+    FhirAuthOptions options =
+        new FhirAuthOptions(
+            a.getType(),
+            secret(a.getToken()),
+            a.getTokenUrl(),
+            a.getClientId(),
+            secret(a.getClientSecret()),
+            a.getScope(),
+            a.getTenantId());
+    SettingPaths paths = SettingPaths.under(at);
+    if (url == null) {
+      FhirAuth.settings(options, paths).problems().forEach(p -> problems.add(p.toString()));
+      return null;
     }
-    return result;
+    Validated<TokenProvider> tokens =
+        FhirAuth.onClasspath().tokenProvider(options, url, clock, paths);
+    tokens.problems().forEach(p -> problems.add(p.toString()));
+    return tokens instanceof Validated.Valid<TokenProvider> valid ? valid.value() : null;
   }
 
-  private static void require(String at, String name, String value, List<String> problems) {
-    if (blankToNull(value) == null) {
-      problems.add(at + "." + name + ": required for this auth type");
-    }
+  private static Secret secret(String value) {
+    return value == null ? null : Secret.of(value);
   }
 
   private static String blankToNull(String s) {

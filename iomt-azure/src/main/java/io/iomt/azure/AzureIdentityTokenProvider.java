@@ -1,13 +1,10 @@
-package io.iomt.fhir.auth;
+package io.iomt.azure;
 
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-import com.azure.identity.ClientSecretCredentialBuilder;
-import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.identity.ManagedIdentityCredentialBuilder;
-import com.azure.identity.WorkloadIdentityCredentialBuilder;
 import io.iomt.core.error.UnauthorizedAccessFhirServiceException;
+import io.iomt.fhir.auth.TokenProvider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +16,9 @@ import java.util.Optional;
  * service URL with {@code /.default}. Tokens are cached until 2 minutes before expiry. Thread-safe.
  *
  * <p>No Azure identity endpoint runs on the build machines, so this adapter is exercised only
- * through {@link TokenCredential} fakes in tests; the SDK stays behind this class.
+ * through {@link TokenCredential} fakes in tests; {@link AzureCredentials} builds the real
+ * credentials, and {@link AzureIdentityAuthProvider} puts both behind iomt-fhir's {@code
+ * AzureAuthProvider} service-provider interface.
  */
 public final class AzureIdentityTokenProvider implements TokenProvider {
   private static final Duration REFRESH_BEFORE = Duration.ofMinutes(2);
@@ -29,39 +28,17 @@ public final class AzureIdentityTokenProvider implements TokenProvider {
   private final Clock clock;
   private AccessToken cached;
 
+  /**
+   * @param credential the azure-identity credential (or a test's fake), not null
+   * @param fhirUrl the FHIR service URL; {@code <url without trailing slashes>/.default} is the
+   *     scope
+   * @param clock the clock the token's expiry is compared with, not null
+   */
   public AzureIdentityTokenProvider(TokenCredential credential, String fhirUrl, Clock clock) {
     this.credential = credential;
     String audience = fhirUrl.replaceAll("/+$", "");
     this.context = new TokenRequestContext().addScopes(audience + "/.default");
     this.clock = clock;
-  }
-
-  /** How the connector proves its identity to Azure. */
-  public enum Kind {
-    MANAGED_IDENTITY,
-    CLIENT_SECRET,
-    WORKLOAD_IDENTITY,
-    DEFAULT
-  }
-
-  /** Builds the azure-identity credential for a kind; clientId may be null for system-assigned. */
-  public static TokenCredential credential(
-      Kind kind, String tenantId, String clientId, Secret clientSecret) {
-    return switch (kind) {
-      case MANAGED_IDENTITY ->
-          clientId == null
-              ? new ManagedIdentityCredentialBuilder().build()
-              : new ManagedIdentityCredentialBuilder().clientId(clientId).build();
-      case CLIENT_SECRET ->
-          new ClientSecretCredentialBuilder()
-              .tenantId(tenantId)
-              .clientId(clientId)
-              .clientSecret(clientSecret.reveal())
-              .build();
-      case WORKLOAD_IDENTITY ->
-          new WorkloadIdentityCredentialBuilder().tenantId(tenantId).clientId(clientId).build();
-      case DEFAULT -> new DefaultAzureCredentialBuilder().build();
-    };
   }
 
   @Override
