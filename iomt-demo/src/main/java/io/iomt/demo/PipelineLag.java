@@ -1,8 +1,8 @@
 package io.iomt.demo;
 
 import io.iomt.pipeline.Connector;
-import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.pipeline.StageName;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;

@@ -72,11 +72,34 @@ class PipelineLayeringTest {
         .check(PIPELINE);
   }
 
-  // Next rule, once the event-source port of issue 8 has landed (not true yet: NormalizeStage
-  // still takes a Kafka Consumer): "the normalize and group stages do not depend on
-  // org.apache.kafka", because the Azure Event Hubs / IoT Hub AMQP source must plug into the
-  // same stages through EventSource, and Kafka is then one implementation of that port.
-  // Add it here as a noClasses() rule on the stage classes (e.g. NormalizeStage, GroupStage and
-  // the transport-free normalizer) with
-  // dependOnClassesThat().resideInAPackage("org.apache.kafka..").
+  @Test
+  void theEventSourcePortAndTheNormalizerKnowNoTransport() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.iomt.pipeline.source..")
+        .or()
+        .haveFullyQualifiedName("io.iomt.pipeline.Normalizer")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka..", "com.azure..", "java.net..")
+        .because(
+            "the Azure Event Hubs / IoT Hub AMQP source (and later MQTT) must plug into the same"
+                + " normalize stage through EventSource; Kafka is one implementation of that port"
+                + " (KafkaEventSource), not something the port or the normalizer may assume")
+        .check(PIPELINE);
+  }
+
+  @Test
+  void theNormalizeStageReadsThroughThePortNotAKafkaConsumer() {
+    noClasses()
+        .that()
+        .haveFullyQualifiedName("io.iomt.pipeline.NormalizeStage")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.kafka.clients.consumer..")
+        .because(
+            "the stage must run unchanged on any EventSource; only its output (the normalized"
+                + " topic) is Kafka, which every deployment has")
+        .check(PIPELINE);
+  }
 }
