@@ -14,24 +14,40 @@ import io.iomt.fhir.identity.IdentityResolver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Observation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes groups of measurements to FHIR as Observations in as few requests as the server allows:
- * identities resolved (cached), existing Observations read in one batch per chunk on cache misses,
- * created or merged in memory, and written in batch or transaction bundles of at most {@code
- * maxEntries}, each update carrying a versioned {@code If-Match}. A 409/412 re-reads that
- * Observation, merges again and retries it; a rejected entry fails only its own group. Thread-safe
- * for concurrent flushes of different partitions (their devices differ).
+ * The {@link ObservationWriter} for a FHIR R4 server. Writes a flush in as few requests as the
+ * server allows: identities resolved (cached), existing Observations read in one batch per chunk on
+ * cache misses ({@link ObservationReads}: a short or malformed batch answer is never taken as
+ * "absent"), created or merged in memory, and written in batch or transaction bundles of at most
+ * {@code maxEntries}.
+ *
+ * <p><b>Optimistic concurrency.</b> Every update carries the versioned {@code If-Match} of the
+ * Observation it was merged into; an Observation whose version the server did not tell is never
+ * cached (it is re-read next time) and never updated without {@code If-Match} (its group is
+ * rejected instead). Every create is create-only ({@link CreateCondition}), so a concurrent creator
+ * is not overwritten. A 409/412 (or a refused create) re-reads that Observation, merges again and
+ * retries it, at most {@code conflictRounds} times; nothing merged is lost. A rejected entry fails
+ * only its own group.
+ *
+ * <p>Thread-safe: concurrent flushes share the caches and the HTTP client.
  */
-public final class ObservationWriter {
+public final class FhirObservationWriter implements ObservationWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(FhirObservationWriter.class);
+
   /**
    * @param maxEntries most entries per bundle (500 by default)
    * @param conflictRounds how often a conflicting Observation is re-read and merged again
@@ -48,8 +64,15 @@ public final class ObservationWriter {
   private final ObservationFactory factory;
   private final Config config;
   private final Cache<String, Observation> known;
+  private final ObservationReads reads;
+  private final AtomicReference<CreateCondition> createCondition =
+      new AtomicReference<>(CreateCondition.VERSION_ZERO);
 
-  public ObservationWriter(
+  /**
+   * @param ticker the time of the Observation cache (derive it from the data path's clock with
+   *     {@link io.iomt.fhir.ClockTicker})
+   */
+  public FhirObservationWriter(
       FhirResources fhir,
       IdentityResolver identities,
       ObservationFactory factory,
@@ -59,6 +82,7 @@ public final class ObservationWriter {
     this.identities = identities;
     this.factory = factory;
     this.config = config;
+    this.reads = new ObservationReads(fhir);
     this.known =
         Caffeine.newBuilder()
             .maximumSize(config.cacheSize())
@@ -79,11 +103,17 @@ public final class ObservationWriter {
   }
 
   /**
-   * Writes a flush. Returns when every group is written, unchanged or rejected.
+   * One PUT: the body, and either the version it updates or the create condition.
    *
-   * @throws io.iomt.core.error.FhirServiceException when the server is unavailable or refuses the
-   *     connector; nothing of the flush should then be considered written
+   * @param version the version of the Observation merged into; null for a create
    */
+  private record Write(Pending pending, Observation body, String version, CreateCondition create) {
+    boolean isCreate() {
+      return version == null;
+    }
+  }
+
+  @Override
   public WriteReport write(List<ObservationGroup> groups) {
     List<WriteReport.Rejected> rejected = new ArrayList<>();
     Map<String, Pending> pending = new LinkedHashMap<>();
@@ -123,46 +153,60 @@ public final class ObservationWriter {
   private ChunkResult writeChunk(List<Pending> chunk) {
     List<Outcome> outcomes = new ArrayList<>();
     List<WriteReport.Rejected> rejected = new ArrayList<>();
+    Set<String> refusedCreates = new HashSet<>();
     List<Pending> todo = new ArrayList<>(chunk);
     for (int round = 0; !todo.isEmpty(); round++) {
       Map<String, Observation> existing = existing(todo, round > 0);
-      List<Pending> toWrite = new ArrayList<>();
-      List<Observation> bodies = new ArrayList<>();
+      List<Write> writes = new ArrayList<>();
       for (Pending p : todo) {
         try {
           Observation current = existing.get(p.id());
           if (current == null) {
-            bodies.add(factory.create(p.group(), p.subject()));
-            toWrite.add(p);
-          } else {
-            Optional<Observation> merged = factory.merge(current, p.group());
-            if (merged.isPresent()) {
-              bodies.add(merged.get());
-              toWrite.add(p);
-            } else {
-              outcomes.add(new Outcome(p, current, Kind.UNCHANGED));
+            if (refusedCreates.contains(p.id())) {
+              createRefusedThoughAbsent(p.id());
             }
+            writes.add(
+                new Write(p, factory.create(p.group(), p.subject()), null, createCondition.get()));
+            continue;
+          }
+          Optional<Observation> merged = factory.merge(current, p.group());
+          if (merged.isEmpty()) {
+            outcomes.add(new Outcome(p, current, Kind.UNCHANGED));
+          } else if (!current.getMeta().hasVersionId()) {
+            rejected.add(new WriteReport.Rejected(p.group(), unversioned(p.id())));
+          } else {
+            writes.add(new Write(p, merged.get(), current.getMeta().getVersionId(), null));
           }
         } catch (DataException e) {
           rejected.add(new WriteReport.Rejected(p.group(), e));
         }
       }
       todo = new ArrayList<>();
-      if (toWrite.isEmpty()) {
+      if (writes.isEmpty()) {
         break;
       }
-      List<EntryResult> results = send(bodies, config.mode());
-      for (int i = 0; i < toWrite.size(); i++) {
-        Pending p = toWrite.get(i);
+      List<EntryResult> results = send(writes, config.mode());
+      for (int i = 0; i < writes.size(); i++) {
+        Write w = writes.get(i);
+        Pending p = w.pending();
         EntryResult r = results.get(i);
-        Observation body = bodies.get(i);
         if (r.status() == 200 || r.status() == 201) {
-          body.getMeta().setVersionId(r.version());
-          known.put(p.id(), body);
-          boolean isNew = !existing.containsKey(p.id());
-          outcomes.add(new Outcome(p, body, isNew ? Kind.CREATED : Kind.UPDATED));
-        } else if (r.status() == 409 || r.status() == 412 || r.status() >= 500) {
+          w.body().getMeta().setVersionId(r.version());
+          if (r.version() == null) {
+            // Unknown version: caching it would send the next update without If-Match.
+            known.invalidate(p.id());
+          } else {
+            known.put(p.id(), w.body());
+          }
+          outcomes.add(new Outcome(p, w.body(), w.isCreate() ? Kind.CREATED : Kind.UPDATED));
+        } else if (r.status() == 409
+            || r.status() == 412
+            || r.status() >= 500
+            || (w.isCreate() && r.status() == 404)) {
           known.invalidate(p.id());
+          if (w.isCreate() && r.status() < 500) {
+            refusedCreates.add(p.id());
+          }
           if (round + 1 >= config.conflictRounds()) {
             if (r.status() >= 500) {
               throw new FhirServiceUnavailableException(
@@ -191,6 +235,31 @@ public final class ObservationWriter {
     return new ChunkResult(outcomes, rejected);
   }
 
+  /**
+   * A version-zero create was refused although the Observation does not exist: this server applies
+   * {@code If-Match} to absent resources, so creates use {@code If-None-Match: *} from now on.
+   */
+  private void createRefusedThoughAbsent(String id) {
+    if (createCondition.compareAndSet(
+        CreateCondition.VERSION_ZERO, CreateCondition.IF_NONE_MATCH)) {
+      LOG.warn(
+          "{} refused to create Observation/{} with If-Match: W/\"0\" although it does not exist;"
+              + " creating with If-None-Match: * from now on",
+          fhir.http().base(),
+          id);
+    }
+  }
+
+  private FhirResourceRejectedException unversioned(String id) {
+    return new FhirResourceRejectedException(
+        "The FHIR server "
+            + fhir.http().base()
+            + " returned Observation/"
+            + id
+            + " without a version (no meta.versionId); it is not updated without If-Match, which"
+            + " could overwrite a concurrent update. Enable versioning on the server");
+  }
+
   /** Existing Observations by id: from the cache, the rest read in one batch request. */
   private Map<String, Observation> existing(List<Pending> todo, boolean bypassCache) {
     Map<String, Observation> out = new HashMap<>();
@@ -203,53 +272,21 @@ public final class ObservationWriter {
         misses.add(p.id());
       }
     }
-    if (misses.isEmpty()) {
-      return out;
-    }
-    Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
-    for (String id : misses) {
-      batch.addEntry().getRequest().setMethod(HTTPVerb.GET).setUrl("Observation/" + id);
-    }
-    FhirHttp.Response r = fhir.postBundle(batch);
-    if (!r.isSuccess()) {
-      throw new FhirServiceUnavailableException(
-          "Reading Observations from "
-              + fhir.http().base()
-              + " failed with HTTP "
-              + r.status()
-              + FhirHttp.outcomeText(r.body()),
-          null);
-    }
-    Bundle response = FhirResources.parse(r.body(), Bundle.class);
-    for (int i = 0; i < misses.size() && i < response.getEntry().size(); i++) {
-      BundleEntryComponent e = response.getEntry().get(i);
-      int status = FhirResources.statusCode(e.getResponse().getStatus());
-      if (status == 200 && e.getResource() instanceof Observation o) {
-        if (!o.getMeta().hasVersionId()) {
-          o.getMeta().setVersionId(o.getIdElement().getVersionIdPart());
-        }
-        o.setId(o.getIdElement().getIdPart());
-        out.put(misses.get(i), o);
-      } else if (status != 404 && status != 410) {
-        throw new FhirServiceUnavailableException(
-            "Reading Observation/" + misses.get(i) + " failed with " + e.getResponse().getStatus(),
-            null);
-      }
-    }
+    out.putAll(reads.read(misses));
     return out;
   }
 
   private record EntryResult(int status, String version, String problem) {}
 
-  private List<EntryResult> send(List<Observation> bodies, BundleMode mode) {
+  private List<EntryResult> send(List<Write> writes, BundleMode mode) {
     Bundle bundle =
         new Bundle()
             .setType(
                 mode == BundleMode.TRANSACTION
                     ? Bundle.BundleType.TRANSACTION
                     : Bundle.BundleType.BATCH);
-    for (Observation o : bodies) {
-      String version = o.getMeta().getVersionId();
+    for (Write w : writes) {
+      Observation o = w.body();
       BundleEntryComponent entry = bundle.addEntry();
       Observation body = o.copy();
       body.getMeta().setVersionIdElement(null);
@@ -258,8 +295,10 @@ public final class ObservationWriter {
           .getRequest()
           .setMethod(HTTPVerb.PUT)
           .setUrl("Observation/" + o.getIdElement().getIdPart());
-      if (version != null) {
-        entry.getRequest().setIfMatch("W/\"" + version + "\"");
+      if (w.isCreate()) {
+        w.create().apply(entry.getRequest());
+      } else {
+        entry.getRequest().setIfMatch("W/\"" + w.version() + "\"");
       }
     }
     FhirHttp.Response r = fhir.postBundle(bundle);
@@ -267,18 +306,18 @@ public final class ObservationWriter {
     if (!r.isSuccess()) {
       if (mode == BundleMode.TRANSACTION && r.status() >= 400 && r.status() < 500) {
         // The transaction failed as a whole; find the culprit(s) entry by entry.
-        return send(bodies, BundleMode.BATCH);
+        return send(writes, BundleMode.BATCH);
       }
       throw new FhirServiceUnavailableException(
           "Writing "
-              + bodies.size()
+              + writes.size()
               + " Observations failed with HTTP "
               + r.status()
               + FhirHttp.outcomeText(r.body()),
           null);
     }
     Bundle response = FhirResources.parse(r.body(), Bundle.class);
-    for (int i = 0; i < bodies.size(); i++) {
+    for (int i = 0; i < writes.size(); i++) {
       if (i >= response.getEntry().size()) {
         results.add(new EntryResult(500, null, "no response entry"));
         continue;
@@ -289,7 +328,7 @@ public final class ObservationWriter {
       results.add(
           new EntryResult(
               FhirResources.statusCode(e.getStatus()),
-              FhirResources.version(e.getEtag()),
+              FhirResources.version(e),
               e.getStatus() + outcome));
     }
     return results;
