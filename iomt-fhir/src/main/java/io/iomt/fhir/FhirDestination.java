@@ -8,10 +8,12 @@ import io.iomt.fhir.http.RetryPolicy;
 import io.iomt.fhir.http.Sleeper;
 import io.iomt.fhir.identity.IdentityResolver;
 import io.iomt.fhir.identity.ResolutionType;
+import io.iomt.fhir.write.FhirObservationWriter;
 import io.iomt.fhir.write.ObservationWriter;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a connector writes: the FHIR server's base URL, how it authenticates, and how devices and
@@ -35,18 +37,36 @@ public record FhirDestination(
   /** Default time one FHIR request may take. */
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  /** Typed access to the server, with UTC system time for {@code Retry-After} dates. */
   public FhirResources resources() {
-    return new FhirResources(new FhirHttp(url, tokens, retry, Sleeper.SYSTEM, requestTimeout));
+    return resources(Clock.systemUTC());
   }
 
-  /** A writer with its own HTTP client and caches (identity 5 min, Observations 10 min). */
+  /** Typed access to the server; {@code Retry-After} dates are read against {@code clock}. */
+  public FhirResources resources(Clock clock) {
+    return new FhirResources(
+        new FhirHttp(
+            url,
+            tokens,
+            retry,
+            Sleeper.SYSTEM,
+            requestTimeout,
+            clock,
+            ThreadLocalRandom.current()));
+  }
+
+  /**
+   * A writer with its own HTTP client and caches (identity 5 min, Observations 10 min), all timed
+   * by {@code clock}: cache ages, {@code Retry-After} dates and the Observations' {@code issued}.
+   */
   public ObservationWriter writer(Clock clock) {
-    FhirResources fhir = resources();
-    return new ObservationWriter(
+    FhirResources fhir = resources(clock);
+    Ticker ticker = ClockTicker.of(clock);
+    return new FhirObservationWriter(
         fhir,
-        new IdentityResolver(fhir, IdentityResolver.Config.of(resolution), Ticker.systemTicker()),
+        new IdentityResolver(fhir, IdentityResolver.Config.of(resolution), ticker),
         new ObservationFactory(clock),
-        ObservationWriter.Config.DEFAULT,
-        Ticker.systemTicker());
+        FhirObservationWriter.Config.DEFAULT,
+        ticker);
   }
 }

@@ -108,7 +108,7 @@ public final class FhirResources {
     }
   }
 
-  /** The version in an ETag ({@code W/"3"} gives {@code 3}), or null. */
+  /** The version in an ETag ({@code W/"3"} gives {@code 3}), or null when none is given. */
   public static String version(String etag) {
     if (etag == null) {
       return null;
@@ -117,6 +117,27 @@ public final class FhirResources {
     if (v.startsWith("W/")) {
       v = v.substring(2);
     }
-    return v.replace("\"", "");
+    v = v.replace("\"", "").trim();
+    return v.isEmpty() ? null : v;
+  }
+
+  /**
+   * The version a bundle entry response names: its ETag, else the {@code _history} part of its
+   * location ({@code Observation/x/_history/3}); null when it names none.
+   */
+  public static String version(Bundle.BundleEntryResponseComponent response) {
+    String v = version(response.getEtag());
+    if (v != null || !response.hasLocation()) {
+      return v;
+    }
+    String location = response.getLocation();
+    int history = location.indexOf("/_history/");
+    if (history < 0) {
+      return null;
+    }
+    String rest = location.substring(history + "/_history/".length());
+    int end = rest.indexOf('/');
+    rest = end < 0 ? rest : rest.substring(0, end);
+    return rest.isBlank() ? null : rest;
   }
 }

@@ -12,6 +12,7 @@ import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.http.RetryPolicy;
 import io.iomt.fhir.identity.IdentityResolver;
 import io.iomt.fhir.identity.ResolutionType;
+import io.iomt.fhir.write.FhirObservationWriter;
 import io.iomt.fhir.write.ObservationWriter;
 import java.net.URI;
 import java.nio.file.Files;
@@ -65,17 +66,17 @@ final class FhirTestSupport {
     return new IdentityResolver(fhir, IdentityResolver.Config.of(type), Ticker.systemTicker());
   }
 
-  static ObservationWriter writer(FhirResources fhir, IdentityResolver identities) {
-    return new ObservationWriter(
+  static FhirObservationWriter writer(FhirResources fhir, IdentityResolver identities) {
+    return new FhirObservationWriter(
         fhir,
         identities,
         new ObservationFactory(Clock.systemUTC()),
-        ObservationWriter.Config.DEFAULT,
+        FhirObservationWriter.Config.DEFAULT,
         Ticker.systemTicker());
   }
 
   /** A writer that resolves identities with Create, as a fresh connector replica would. */
-  static ObservationWriter creatingWriter(FhirResources fhir) {
+  static FhirObservationWriter creatingWriter(FhirResources fhir) {
     return writer(fhir, resolver(fhir, ResolutionType.CREATE));
   }
 

@@ -18,6 +18,7 @@ import io.iomt.core.observation.ObservationFactory;
 import io.iomt.fhir.identity.IdentityResolver;
 import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.fhir.write.BundleMode;
+import io.iomt.fhir.write.FhirObservationWriter;
 import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.fhir.write.WriteReport;
 import io.iomt.testkit.FaultInjectingProxy;
@@ -363,11 +364,11 @@ class FhirWriteIT {
     String fine = unique("tx-fine");
     IdentityResolver resolver = resolverWithVanishedDevice(doomed, fine);
     ObservationWriter tx =
-        new ObservationWriter(
+        new FhirObservationWriter(
             fhir,
             resolver,
             new ObservationFactory(Clock.systemUTC()),
-            new ObservationWriter.Config(
+            new FhirObservationWriter.Config(
                 BundleMode.TRANSACTION, 500, 5, Duration.ofMinutes(10), 1000),
             com.github.benmanes.caffeine.cache.Ticker.systemTicker());
     WriteReport report =

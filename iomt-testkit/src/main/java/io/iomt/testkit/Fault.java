@@ -1,6 +1,7 @@
 package io.iomt.testkit;
 
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 /** What {@link FaultInjectingProxy} does to one request instead of plainly forwarding it. */
 sealed interface Fault {
@@ -16,4 +17,7 @@ sealed interface Fault {
 
   /** Forward, then close the connection without answering. */
   record LoseResponse() implements Fault {}
+
+  /** Forward, then answer with the upstream's status and headers and a rewritten body. */
+  record RewriteBody(UnaryOperator<String> rewrite) implements Fault {}
 }

@@ -7,12 +7,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 /**
  * A small HTTP reverse proxy on a free loopback port, in front of any base URL, that forwards
@@ -27,8 +29,9 @@ import java.util.concurrent.Executors;
  *
  * <p><b>Faults</b> are consumed one per request, in the order they were scheduled: {@code
  * failNext(2, 429, 1s)} then {@code delayNext(1, 2s)} fails the next two requests and delays the
- * third. While a {@link #dropConnectionsFor(Duration) drop window} is open, every request has its
- * connection closed without an answer and the scheduled faults wait.
+ * third; {@link #rewriteNext(int, UnaryOperator)} alters a forwarded response's body. While a
+ * {@link #dropConnectionsFor(Duration) drop window} is open, every request has its connection
+ * closed without an answer and the scheduled faults wait.
  *
  * <p><b>Counting.</b> {@link #requestCount()} and {@link #requests()} cover requests that reached
  * (or were sent towards) the upstream; requests answered or dropped by a fault are counted by
@@ -124,6 +127,16 @@ public final class FaultInjectingProxy implements AutoCloseable {
     faults.add(count, new Fault.LoseResponse());
   }
 
+  /**
+   * Forwards each of the next {@code count} requests and answers with the upstream's status and
+   * headers but with its body (read as UTF-8) passed through {@code rewrite}: a truncated bundle, a
+   * response entry without its {@code etag}, or a stale answer, as a misbehaving server or gateway
+   * would send. {@code Content-Length} follows the new body.
+   */
+  public void rewriteNext(int count, UnaryOperator<String> rewrite) {
+    faults.add(count, new Fault.RewriteBody(Objects.requireNonNull(rewrite, "rewrite")));
+  }
+
   /** Closes the connection of every request received during the next {@code duration}. */
   public void dropConnectionsFor(Duration duration) {
     faults.dropFor(duration);
@@ -187,6 +200,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
       record(
           new ForwardedRequest(
               exchange.getRequestMethod(), pathAndQuery(exchange), response.status()));
+      if (fault instanceof Fault.RewriteBody rewrite) {
+        String original = new String(response.body(), StandardCharsets.UTF_8);
+        response =
+            new Forwarder.Response(
+                response.status(),
+                response.headers(),
+                rewrite.rewrite().apply(original).getBytes(StandardCharsets.UTF_8));
+      }
       if (!(fault instanceof Fault.LoseResponse)) {
         Forwarder.send(exchange, response);
       }

@@ -85,6 +85,24 @@ class FaultInjectingProxyIT {
   }
 
   @Test
+  void rewritesTheBodyOfTheNextResponseAndKeepsItsStatusAndHeaders() throws IOException {
+    String id = "p-" + UUID.randomUUID();
+    String url = proxy.baseUrl() + "/Patient/" + id;
+    http.put(url, patient(id));
+    proxy.rewriteNext(1, body -> body.replace("\"versionId\":\"1\"", "\"versionId\":\"9\""));
+
+    HttpResponse<String> rewritten = http.get(url);
+    HttpResponse<String> plain = http.get(url);
+
+    assertThat(rewritten.statusCode()).isEqualTo(200);
+    assertThat(rewritten.headers().firstValue("ETag")).hasValue("W/\"1\"");
+    assertThat(http.parse(Patient.class, rewritten).getMeta().getVersionId()).isEqualTo("9");
+    assertThat(http.parse(Patient.class, plain).getMeta().getVersionId()).isEqualTo("1");
+    assertThat(proxy.requestCount()).isEqualTo(3);
+    assertThat(proxy.faultCount()).isZero();
+  }
+
+  @Test
   void consumesScheduledFaultsInOrder() throws IOException {
     proxy.failNext(2, 503, null);
     proxy.delayNext(1, Duration.ofMillis(300));

@@ -14,6 +14,7 @@ import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.identity.IdentityResolver;
 import io.iomt.fhir.identity.ResolutionType;
+import io.iomt.fhir.write.FhirObservationWriter;
 import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.FlushPolicy;
@@ -114,7 +115,7 @@ public final class LoadGenerator {
 
     /** Observations per Bundle: the connector writer's chunk size, or the flush size if smaller. */
     public int bundleSize() {
-      return Math.min(flush.maxEvents(), ObservationWriter.Config.DEFAULT.maxEntries());
+      return Math.min(flush.maxEvents(), FhirObservationWriter.Config.DEFAULT.maxEntries());
     }
   }
 
@@ -288,14 +289,14 @@ public final class LoadGenerator {
     FhirResources resources =
         FhirDestination.of(server.baseUrl(), ResolutionType.CREATE).resources();
     ObservationWriter writer =
-        new ObservationWriter(
+        new FhirObservationWriter(
             resources,
             new IdentityResolver(
                 resources,
                 IdentityResolver.Config.of(ResolutionType.CREATE),
                 Ticker.systemTicker()),
             new ObservationFactory(Clock.systemUTC()),
-            ObservationWriter.Config.DEFAULT,
+            FhirObservationWriter.Config.DEFAULT,
             Ticker.systemTicker());
     Connector.Settings cs =
         new Connector.Settings(

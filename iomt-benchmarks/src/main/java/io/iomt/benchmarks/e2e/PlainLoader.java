@@ -54,7 +54,8 @@ final class PlainLoader {
     /** Nothing: the plain loader. */
     NONE,
     /**
-     * A batch Bundle with one {@code GET Observation/<id>} per entry, as ObservationWriter does.
+     * A batch Bundle with one {@code GET Observation/<id>} per entry, as FhirObservationWriter
+     * does.
      */
     BATCH_GET,
     /** One {@code POST Observation/_search} with {@code _id=<id>,<id>,...} of the bundle's ids. */

@@ -4,22 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.iomt.core.error.FhirServiceUnavailableException;
 import io.iomt.core.error.UnauthorizedAccessFhirServiceException;
+import io.iomt.core.retry.Backoff;
 import io.iomt.fhir.auth.TokenProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
 
 /**
- * HTTP to one FHIR server: bearer authentication (refreshed once on 401/403), retries with backoff
- * and jitter on 429/5xx/timeouts/connection errors honouring {@code Retry-After}, and error
- * classification. Returns every other response, 4xx included, for the caller to interpret.
+ * HTTP to one FHIR server: bearer authentication (refreshed once on 401/403), retries with {@link
+ * Backoff} (full jitter) on 429/5xx/timeouts/connection errors honouring {@code Retry-After}, and
+ * error classification. Returns every other response, 4xx included, for the caller to interpret.
  * Thread-safe. Tokens never appear in exceptions.
  */
 public final class FhirHttp {
@@ -29,6 +33,8 @@ public final class FhirHttp {
   private final URI base;
   private final TokenProvider tokens;
   private final RetryPolicy retry;
+  private final Backoff backoff;
+  private final Clock clock;
   private final Sleeper sleeper;
   private final Duration timeout;
   private final HttpClient client;
@@ -45,12 +51,30 @@ public final class FhirHttp {
     }
   }
 
+  /** A client whose backoff jitter comes from {@link ThreadLocalRandom} and time from UTC. */
   public FhirHttp(
       URI base, TokenProvider tokens, RetryPolicy retry, Sleeper sleeper, Duration timeout) {
+    this(base, tokens, retry, sleeper, timeout, Clock.systemUTC(), ThreadLocalRandom.current());
+  }
+
+  /**
+   * @param clock what "now" is for a {@code Retry-After} given as an HTTP date
+   * @param random the backoff's jitter source
+   */
+  public FhirHttp(
+      URI base,
+      TokenProvider tokens,
+      RetryPolicy retry,
+      Sleeper sleeper,
+      Duration timeout,
+      Clock clock,
+      RandomGenerator random) {
     String b = base.toString();
     this.base = URI.create(b.endsWith("/") ? b : b + "/");
     this.tokens = tokens;
     this.retry = retry;
+    this.clock = clock;
+    this.backoff = retry.backoff(random, clock);
     this.sleeper = sleeper;
     this.timeout = timeout;
     this.client =
@@ -122,7 +146,7 @@ public final class FhirHttp {
           return response;
         }
         lastProblem = "HTTP " + r.statusCode() + outcomeText(r.body());
-        retryAfter = retryAfter(response.header("Retry-After"));
+        retryAfter = retryAfter(response.header("Retry-After"), clock);
       } catch (IOException e) {
         lastProblem =
             e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -145,7 +169,7 @@ public final class FhirHttp {
             null);
       }
       try {
-        sleeper.sleep(retry.delay(attempt, retryAfter));
+        sleeper.sleep(backoff.delay(attempt, retryAfter));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new FhirServiceUnavailableException("Interrupted while backing off from " + uri, e);
@@ -153,8 +177,11 @@ public final class FhirHttp {
     }
   }
 
-  /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
-  static Duration retryAfter(String value) {
+  /**
+   * {@code Retry-After} as seconds or an HTTP date (measured from {@code clock}'s now); null when
+   * absent or unreadable.
+   */
+  static Duration retryAfter(String value, Clock clock) {
     if (value == null || value.isBlank()) {
       return null;
     }
@@ -163,7 +190,7 @@ public final class FhirHttp {
     } catch (NumberFormatException e) {
       try {
         ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        Duration d = Duration.between(clock.instant(), at.toInstant());
         return d.isNegative() ? Duration.ZERO : d;
       } catch (RuntimeException ignored) {
         return null;

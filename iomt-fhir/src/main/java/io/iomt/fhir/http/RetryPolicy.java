@@ -1,12 +1,14 @@
 package io.iomt.fhir.http;
 
+import io.iomt.core.retry.Backoff;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
- * Exponential backoff with "equal" jitter (a random delay between half and all of the exponential
- * step) for FHIR requests that fail with 429, 5xx, timeouts or connection errors. A server's {@code
- * Retry-After} is honoured as a lower bound.
+ * How often and how long a FHIR request that failed with 429, 5xx, a timeout or a connection error
+ * is retried: exponential {@link Backoff} with full jitter (a delay uniform between zero and the
+ * exponential step), a server's {@code Retry-After} honoured as a lower bound.
  *
  * @param maxAttempts attempts per request, including the first
  * @param initialBackoff upper bound of the first delay
@@ -16,13 +18,17 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
   public static final RetryPolicy DEFAULT =
       new RetryPolicy(6, Duration.ofMillis(200), Duration.ofSeconds(30));
 
-  /** The delay before attempt {@code attempt + 1} (attempt counts from 1). */
+  /** The delays of this policy with the given jitter source and clock. */
+  public Backoff backoff(RandomGenerator random, Clock clock) {
+    return new Backoff(initialBackoff, maxBackoff, random, clock);
+  }
+
+  /**
+   * The delay before attempt {@code attempt + 1} (attempt counts from 1), jitter from {@link
+   * java.util.concurrent.ThreadLocalRandom}.
+   */
   public Duration delay(int attempt, Duration retryAfter) {
-    long ceiling =
-        Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
-    long jittered = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
-    long floor = retryAfter == null ? 0 : Math.min(retryAfter.toMillis(), maxBackoff.toMillis());
-    return Duration.ofMillis(Math.max(jittered, floor));
+    return Backoff.of(initialBackoff, maxBackoff).delay(attempt, retryAfter);
   }
 
   static boolean isRetriable(int status) {
