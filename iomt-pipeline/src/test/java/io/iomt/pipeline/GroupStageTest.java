@@ -1,0 +1,235 @@
+package io.iomt.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.iomt.core.fhirmapping.FhirMapping;
+import io.iomt.core.measurement.Measurement;
+import io.iomt.core.measurement.MeasurementProperty;
+import io.iomt.core.retry.Backoff;
+import io.iomt.fhir.identity.ResolutionType;
+import io.iomt.fhir.write.InMemoryObservationWriter;
+import io.iomt.testkit.MutableClock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The group stage on Kafka's MockConsumer and MockProducer and the in-memory Observation writer:
+ * flush by count and by age, blocked partitions, revocation. No broker, no FHIR server.
+ */
+class GroupStageTest {
+  static final String TOPIC = "normalized";
+  static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
+  static FhirMapping mapping;
+
+  @BeforeAll
+  static void load() throws Exception {
+    mapping =
+        FhirMapping.parse(Files.readAllBytes(PipelineIT.SAMPLES.resolve("fhir-mapping.json")));
+  }
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final MockConsumer<byte[], byte[]> consumer =
+      new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+  private final MockProducer<byte[], byte[]> producer =
+      new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
+  private final InMemoryObservationWriter fhir =
+      InMemoryObservationWriter.of(clock, ResolutionType.CREATE);
+  private final Map<TopicPartition, Long> offsets = new HashMap<>();
+  private GroupStage stage;
+
+  @BeforeEach
+  void subscribe() {
+    stage =
+        new GroupStage(
+            consumer,
+            producer,
+            mapping,
+            fhir,
+            new DeadLetters("errors", 1024 * 1024),
+            new GroupStage.Config(
+                TOPIC,
+                new FlushPolicy(3, Duration.ofSeconds(10)),
+                Duration.ZERO,
+                new Backoff(
+                    Duration.ofSeconds(1), Duration.ofSeconds(30), PipelineIT.LONGEST, clock)),
+            clock,
+            StageMetrics.NONE,
+            new StatusHolder("test"));
+    stage.subscribe();
+    consumer.rebalance(List.of(P0, P1));
+    consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+  }
+
+  private void add(TopicPartition tp, String device, int second, int value) {
+    long offset = offsets.merge(tp, 1L, Long::sum) - 1;
+    Measurement m =
+        new Measurement(
+            "heartrate",
+            Instant.parse("2026-01-01T10:00:00Z").plusSeconds(second),
+            clock.instant(),
+            device,
+            "p-" + device,
+            null,
+            null,
+            List.of(new MeasurementProperty("hr", Integer.toString(value))));
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            TOPIC,
+            tp.partition(),
+            offset,
+            device.getBytes(StandardCharsets.UTF_8),
+            MeasurementCodec.encode(m)));
+  }
+
+  private long committed(TopicPartition tp) {
+    OffsetAndMetadata o = consumer.committed(java.util.Set.of(tp)).get(tp);
+    return o == null ? 0 : o.offset();
+  }
+
+  @Test
+  void aPartitionIsWrittenAndCommittedAsSoonAsItHoldsMaxEventsAndNotBefore() {
+    add(P0, "dev-a", 1, 61);
+    add(P0, "dev-a", 2, 62);
+    stage.runOnce();
+    assertThat(fhir.writeCalls()).isZero();
+    assertThat(committed(P0)).isZero();
+
+    add(P0, "dev-a", 3, 63);
+    stage.runOnce();
+
+    assertThat(fhir.observations()).hasSize(3);
+    assertThat(committed(P0)).isEqualTo(3);
+  }
+
+  @Test
+  void aPartitionIsWrittenWhenItsOldestMeasurementWaitedMaxAge() {
+    add(P1, "dev-b", 1, 70);
+    stage.runOnce();
+    clock.advance(Duration.ofSeconds(9));
+    stage.runOnce();
+    assertThat(fhir.writeCalls()).isZero();
+
+    clock.advance(Duration.ofSeconds(1));
+    stage.runOnce();
+
+    assertThat(fhir.observations()).hasSize(1);
+    assertThat(committed(P1)).isEqualTo(1);
+    assertThat(committed(P0)).as("the other partition had nothing to commit").isZero();
+  }
+
+  @Test
+  void anOutageBlocksAndPausesThePartitionUntilTheBackoffEndsThenEverythingIsWrittenOnce() {
+    fhir.makeUnavailable();
+    add(P0, "dev-a", 1, 61);
+    add(P0, "dev-a", 2, 62);
+    add(P0, "dev-a", 3, 63);
+    stage.runOnce();
+
+    assertThat(stage.status()).isInstanceOf(StageStatus.Blocked.class);
+    StageStatus.Blocked blocked = (StageStatus.Blocked) stage.status();
+    assertThat(blocked.errorName()).isEqualTo("FhirServiceUnavailableException");
+    assertThat(blocked.retryAt()).isEqualTo(clock.instant().plusSeconds(1));
+    assertThat(consumer.paused()).containsExactly(P0);
+    assertThat(committed(P0)).isZero();
+
+    fhir.heal();
+    int calls = fhir.writeCalls();
+    clock.advance(Duration.ofMillis(999));
+    stage.runOnce();
+    assertThat(fhir.writeCalls()).as("still backing off").isEqualTo(calls);
+
+    clock.advance(Duration.ofMillis(1));
+    stage.runOnce();
+    assertThat(stage.status()).isEqualTo(new StageStatus.Running());
+    assertThat(consumer.paused()).isEmpty();
+    assertThat(fhir.observations()).hasSize(3);
+    assertThat(committed(P0)).isEqualTo(3);
+    assertThat(producer.history()).as("an outage dead-letters nothing").isEmpty();
+  }
+
+  @Test
+  void aRevokedPartitionIsFlushedFirstWhileTheServerWorks() {
+    add(P0, "dev-a", 1, 61);
+    stage.runOnce();
+
+    consumer.rebalance(List.of(P1));
+
+    assertThat(fhir.observations()).hasSize(1);
+    consumer.rebalance(List.of(P0, P1)); // MockConsumer shows commits of assigned partitions only
+    assertThat(committed(P0)).isEqualTo(1);
+  }
+
+  @Test
+  void aRevokedPartitionIsReleasedWithoutAWriteWhileTheServerIsDown() {
+    fhir.makeUnavailable();
+    add(P0, "dev-a", 1, 61);
+    add(P0, "dev-a", 2, 62);
+    add(P0, "dev-a", 3, 63);
+    add(P1, "dev-b", 1, 70);
+    stage.runOnce();
+    assertThat(stage.status()).isInstanceOf(StageStatus.Blocked.class);
+    int calls = fhir.writeCalls();
+
+    consumer.rebalance(List.of());
+
+    assertThat(fhir.writeCalls()).as("no write attempt inside the rebalance").isEqualTo(calls);
+    consumer.rebalance(List.of(P0, P1)); // MockConsumer shows commits of assigned partitions only
+    assertThat(committed(P0)).isZero();
+    assertThat(committed(P1)).isZero();
+    assertThat(stage.status()).isEqualTo(new StageStatus.Running());
+  }
+
+  @Test
+  void aGroupTheWriterRejectsIsDeadLetteredWithItsSourceRecordsAndThePartitionMovesOn() {
+    InMemoryObservationWriter lookup = InMemoryObservationWriter.of(clock, ResolutionType.LOOKUP);
+    lookup.registerDevice("dev-known", "p-dev-known");
+    GroupStage strict =
+        new GroupStage(
+            consumer,
+            producer,
+            mapping,
+            lookup,
+            new DeadLetters("errors", 1024 * 1024),
+            new GroupStage.Config(
+                TOPIC,
+                new FlushPolicy(3, Duration.ofSeconds(10)),
+                Duration.ZERO,
+                Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30))),
+            clock,
+            StageMetrics.NONE,
+            new StatusHolder("strict"));
+    strict.subscribe();
+    consumer.rebalance(List.of(P0, P1));
+    add(P0, "dev-known", 1, 61);
+    add(P0, "dev-unknown", 1, 99);
+    add(P0, "dev-unknown", 2, 98);
+
+    strict.runOnce();
+
+    assertThat(lookup.observations()).hasSize(1);
+    assertThat(producer.history()).hasSize(2);
+    assertThat(producer.history())
+        .extracting(r -> DeadLetters.header(r.headers(), DeadLetters.ERROR))
+        .containsOnly("DeviceNotFoundException");
+    assertThat(producer.history())
+        .extracting(r -> DeadLetters.header(r.headers(), DeadLetters.SOURCE_OFFSET))
+        .containsExactly("1", "2");
+    assertThat(committed(P0)).isEqualTo(3);
+  }
+}
