@@ -55,25 +55,27 @@ class GroupStageTest {
 
   @BeforeEach
   void subscribe() {
-    stage =
-        new GroupStage(
-            consumer,
-            producer,
-            mapping,
-            fhir,
-            new DeadLetters("errors", 1024 * 1024),
-            new GroupStage.Config(
-                TOPIC,
-                new FlushPolicy(3, Duration.ofSeconds(10)),
-                Duration.ZERO,
-                new Backoff(
-                    Duration.ofSeconds(1), Duration.ofSeconds(30), PipelineIT.LONGEST, clock)),
-            clock,
-            StageMetrics.NONE,
-            new StatusHolder("test"));
+    stage = stage(fhir);
     stage.subscribe();
     consumer.rebalance(List.of(P0, P1));
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
+  }
+
+  private GroupStage stage(io.iomt.fhir.write.ObservationWriter writer) {
+    return new GroupStage(
+        consumer,
+        producer,
+        mapping,
+        writer,
+        new DeadLetters("errors", 1024 * 1024),
+        new GroupStage.Config(
+            TOPIC,
+            new FlushPolicy(3, Duration.ofSeconds(10)),
+            Duration.ZERO,
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), PipelineIT.LONGEST, clock)),
+        clock,
+        StageMetrics.NONE,
+        new StatusHolder("test"));
   }
 
   private void add(TopicPartition tp, String device, int second, int value) {
@@ -199,21 +201,7 @@ class GroupStageTest {
   void aGroupTheWriterRejectsIsDeadLetteredWithItsSourceRecordsAndThePartitionMovesOn() {
     InMemoryObservationWriter lookup = InMemoryObservationWriter.of(clock, ResolutionType.LOOKUP);
     lookup.registerDevice("dev-known", "p-dev-known");
-    GroupStage strict =
-        new GroupStage(
-            consumer,
-            producer,
-            mapping,
-            lookup,
-            new DeadLetters("errors", 1024 * 1024),
-            new GroupStage.Config(
-                TOPIC,
-                new FlushPolicy(3, Duration.ofSeconds(10)),
-                Duration.ZERO,
-                Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30))),
-            clock,
-            StageMetrics.NONE,
-            new StatusHolder("strict"));
+    GroupStage strict = stage(lookup);
     strict.subscribe();
     consumer.rebalance(List.of(P0, P1));
     add(P0, "dev-known", 1, 61);

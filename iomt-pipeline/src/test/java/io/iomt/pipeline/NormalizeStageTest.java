@@ -53,10 +53,14 @@ class NormalizeStageTest {
       new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
 
   private NormalizeStage stage() {
+    return stage(producer);
+  }
+
+  private NormalizeStage stage(org.apache.kafka.clients.producer.Producer<byte[], byte[]> out) {
     source.start();
     return new NormalizeStage(
         source,
-        producer,
+        out,
         new Normalizer(mapping, new EnvelopeReader(MessageLimits.DEFAULTS)),
         new DeadLetters("errors", 1024 * 1024),
         new NormalizeStage.Config("normalized", Duration.ofMillis(10)),
@@ -110,17 +114,7 @@ class NormalizeStageTest {
           }
         };
     source.offer(event(0, 0, PipelineIT.heartRate("dev-a", "p", 1, 61)));
-    source.start();
-    NormalizeStage stage =
-        new NormalizeStage(
-            source,
-            failing,
-            new Normalizer(mapping, new EnvelopeReader(MessageLimits.DEFAULTS)),
-            new DeadLetters("errors", 1024 * 1024),
-            new NormalizeStage.Config("normalized", Duration.ofMillis(10)),
-            StageMetrics.NONE,
-            Clock.systemUTC(),
-            new StatusHolder("test"));
+    NormalizeStage stage = stage(failing);
 
     org.assertj.core.api.Assertions.assertThatThrownBy(stage::runOnce)
         .isInstanceOf(IllegalStateException.class)
