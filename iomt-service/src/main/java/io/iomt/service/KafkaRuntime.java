@@ -2,6 +2,7 @@ package io.iomt.service;
 
 import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.service.ingest.RecordSize;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,8 +26,10 @@ public final class KafkaRuntime implements AutoCloseable {
   }
 
   public static KafkaRuntime start(ServiceConfiguration config, Path dataDir, int embeddedPort) {
+    // Producers and created topics carry any record a message within the ingest limit makes.
+    int maxRecord = RecordSize.forMessageLimit(config.ingestLimits().maxMessageBytes());
     if (!config.embeddedBroker()) {
-      return new KafkaRuntime(null, new KafkaClients(config.kafkaProperties()));
+      return new KafkaRuntime(null, new KafkaClients(config.kafkaProperties(), maxRecord));
     }
     Path dir = dataDir.toAbsolutePath();
     EmbeddedKafkaBroker broker =
@@ -39,7 +42,7 @@ public final class KafkaRuntime implements AutoCloseable {
         dir);
     Map<String, Object> props = new HashMap<>(config.kafkaProperties());
     props.put("bootstrap.servers", broker.bootstrapServers());
-    return new KafkaRuntime(broker, new KafkaClients(props));
+    return new KafkaRuntime(broker, new KafkaClients(props, maxRecord));
   }
 
   public KafkaClients clients() {
