@@ -316,6 +316,11 @@ class IngestHardeningIT {
       for (Future<Outcome> f : outcomes) {
         Outcome o = f.get(90, TimeUnit.SECONDS);
         assertThat(o.answer().headers().get("content-type")).startsWith("application/json");
+        assertThat(o.answer().body())
+            .startsWith(
+                o.answer().status() == 429
+                    ? "{\"code\":\"TooManyRequests\",\"message\":\"This client already has 5"
+                    : "{\"code\":\"RequestTimeout\",\"message\":\"The request body did not arrive");
         assertThat(o.closed()).as("the connection of a refused slow request is closed").isTrue();
         byStatus.merge(o.answer().status(), 1, Integer::sum);
       }

@@ -16,6 +16,7 @@ import java.util.Arrays;
  */
 final class BodyReader {
   private static final int CHUNK = 8192;
+  private static final int FIRST = 64 * 1024;
 
   private final long maxBytes;
   private final Duration timeout;
@@ -38,7 +39,12 @@ final class BodyReader {
     }
     Instant deadline = clock.instant().plus(timeout);
     int cap = (int) Math.min(maxBytes + 1, Integer.MAX_VALUE - 8);
-    byte[] buf = new byte[(int) Math.min(cap, declaredLength >= 0 ? declaredLength + 1 : CHUNK)];
+    // Grows as bytes arrive: a declared length is a claim, not memory to hand out before the body
+    // comes (many slow clients each claiming the maximum).
+    byte[] buf =
+        new byte
+            [(int)
+                Math.min(cap, declaredLength >= 0 ? Math.min(declaredLength + 1, FIRST) : CHUNK)];
     int n = 0;
     try {
       while (true) {

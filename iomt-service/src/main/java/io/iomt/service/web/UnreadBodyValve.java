@@ -12,8 +12,9 @@ import org.apache.coyote.ActionCode;
  * After an error answer (4xx/5xx) to a request whose body was not read to its end (refused for its
  * key, its size, its client's request count or a read deadline), the connection is closed instead
  * of Tomcat draining the rest of the body on the worker thread: a client that dribbles a large body
- * would otherwise hold the thread after its refusal. An answer not committed yet (an error page
- * still to come) gets {@code Connection: close}; one committed earlier set it itself ({@link
+ * would otherwise hold the thread after its refusal. It runs on the host, around the error report
+ * and error pages, so the answer is complete when the exchange is marked as closing; an answer not
+ * committed yet gets {@code Connection: close}, one committed earlier set it itself ({@link
  * JsonErrors#closeIfBodyUnread}). Thread-safe (stateless).
  */
 final class UnreadBodyValve extends ValveBase {

@@ -15,8 +15,8 @@ import org.springframework.core.Ordered;
 
 /**
  * Tomcat's HTML error report replaced by {@link JsonErrorReportValve}, {@link UnreadBodyValve} on
- * the context, and {@link ClientRequestLimitFilter} on {@code /ingest/*} ahead of the API key
- * check.
+ * the host around it, and {@link ClientRequestLimitFilter} on {@code /ingest/*} ahead of the API
+ * key check.
  */
 @Configuration(proxyBeanMethods = false)
 class WebErrorConfiguration {
@@ -27,7 +27,6 @@ class WebErrorConfiguration {
       public void customize(TomcatServletWebServerFactory factory) {
         factory.addContextCustomizers(
             context -> {
-              context.getPipeline().addValve(new UnreadBodyValve());
               Container parent = context.getParent();
               if (parent instanceof StandardHost host) {
                 // Spring Boot adds its own ErrorReportValve (HTML) here; the host would add
@@ -37,6 +36,10 @@ class WebErrorConfiguration {
                     host.getPipeline().removeValve(v);
                   }
                 }
+                // Outermost: it acts after the error page and report are rendered (marking the
+                // exchange as an error earlier would make Tomcat render an error page over an
+                // answer already written).
+                host.getPipeline().addValve(new UnreadBodyValve());
                 host.getPipeline().addValve(new JsonErrorReportValve());
                 host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
               }
