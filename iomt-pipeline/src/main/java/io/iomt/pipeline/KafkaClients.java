@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * bootstrap.servers} plus whatever the cluster needs, e.g. {@code security.protocol=SASL_SSL} and a
  * JAAS config for an Event Hubs namespace). The settings the delivery guarantees rely on are fixed
  * here and cannot be overridden: manual commits, {@code read_committed}, {@code acks=all} with
- * idempotence.
+ * idempotence. A record size the clients must carry raises the producers' {@code max.request.size}
+ * and the {@code max.message.bytes} of the topics created here (never lowers Kafka's defaults).
  */
 public final class KafkaClients {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaClients.class);
@@ -38,15 +41,30 @@ public final class KafkaClients {
    */
   static final String SESSION_TIMEOUT_MS = "10000";
 
+  /** Kafka's default {@code max.request.size} and, about, {@code message.max.bytes}. */
+  private static final int KAFKA_DEFAULT_MAX_RECORD = 1024 * 1024 + 12;
+
+  private static final long KAFKA_DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
+
   private final Map<String, Object> common;
+  private final int maxRecordBytes;
   private final String instanceId;
 
   public KafkaClients(Map<String, ?> common) {
-    this(common, null);
+    this(common, 0);
   }
 
-  private KafkaClients(Map<String, ?> common, String instanceId) {
+  /**
+   * @param maxRecordBytes the largest record batch the producers must send and the topics created
+   *     here must take (0: Kafka's defaults)
+   */
+  public KafkaClients(Map<String, ?> common, int maxRecordBytes) {
+    this(common, maxRecordBytes, null);
+  }
+
+  private KafkaClients(Map<String, ?> common, int maxRecordBytes, String instanceId) {
     this.common = Map.copyOf(common);
+    this.maxRecordBytes = Math.max(maxRecordBytes, KAFKA_DEFAULT_MAX_RECORD);
     this.instanceId = instanceId;
     if (!this.common.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("bootstrap.servers is required");
@@ -62,12 +80,17 @@ public final class KafkaClients {
    * for the timeout either.
    */
   public KafkaClients withInstanceId(String id) {
-    return new KafkaClients(common, id);
+    return new KafkaClients(common, maxRecordBytes, id);
   }
 
   /** The static member id of this replica, or null for dynamic membership. */
   public String instanceId() {
     return instanceId;
+  }
+
+  /** The producers' {@code max.request.size}: the largest record they send. */
+  public int maxRecordBytes() {
+    return maxRecordBytes;
   }
 
   public String bootstrapServers() {
@@ -94,16 +117,22 @@ public final class KafkaClients {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRequestSize());
+    p.put(
+        ProducerConfig.BUFFER_MEMORY_CONFIG,
+        Math.max(KAFKA_DEFAULT_BUFFER_MEMORY, 2L * maxRecordBytes));
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /**
-   * The largest record the producers may send ({@code max.request.size}, Kafka's default 1 MiB
-   * unless configured); dead letters are cut to fit it.
+   * The producers' {@code max.request.size}: {@link #maxRecordBytes()}, or more if configured; dead
+   * letters are cut to fit it.
    */
   public int maxRequestSize() {
-    Object v = common.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-    return v == null ? 1024 * 1024 : Integer.parseInt(String.valueOf(v).trim());
+    Object configured = common.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    return configured == null
+        ? maxRecordBytes
+        : Math.max(maxRecordBytes, Integer.parseInt(configured.toString().trim()));
   }
 
   public Admin admin() {
@@ -143,29 +172,54 @@ public final class KafkaClients {
    * @throws IllegalStateException naming the topic and the broker's reason when one cannot be made
    */
   public void ensureTopics(List<TopicSpec> topics) {
+    Map<String, String> configs =
+        maxRecordBytes > KAFKA_DEFAULT_MAX_RECORD
+            ? Map.of("max.message.bytes", Integer.toString(maxRecordBytes))
+            : Map.of();
+    try (Admin admin = admin()) {
+      List<TopicSpec> refusedConfigs = create(admin, topics, configs);
+      // A broker that takes no topic configs (e.g. Event Hubs) gets the topics with its defaults;
+      // a record over its limit is then refused at ingest.
+      create(admin, refusedConfigs, Map.of());
+    }
+  }
+
+  /** Creates the topics; returns those the broker refused because of the configs. */
+  private static List<TopicSpec> create(
+      Admin admin, List<TopicSpec> topics, Map<String, String> configs) {
+    Map<String, TopicSpec> byName = new HashMap<>();
     List<NewTopic> wanted = new ArrayList<>();
     for (TopicSpec t : topics) {
-      wanted.add(new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()));
+      byName.put(t.name(), t);
+      wanted.add(
+          new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty()).configs(configs));
     }
-    try (Admin admin = admin()) {
-      var result = admin.createTopics(wanted).values();
-      for (var e : result.entrySet()) {
-        try {
-          e.getValue().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException ex) {
-          if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "Cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(),
-                ex.getCause());
-          }
-        } catch (TimeoutException ex) {
+    List<TopicSpec> refusedConfigs = new ArrayList<>();
+    if (wanted.isEmpty()) {
+      return refusedConfigs;
+    }
+    var result = admin.createTopics(wanted).values();
+    for (var e : result.entrySet()) {
+      try {
+        e.getValue().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException ex) {
+        if (!configs.isEmpty()
+            && (ex.getCause() instanceof InvalidConfigurationException
+                || ex.getCause() instanceof PolicyViolationException)) {
+          refusedConfigs.add(byName.get(e.getKey()));
+        } else if (!(ex.getCause() instanceof TopicExistsException)) {
           throw new IllegalStateException(
-              "Cannot create topic " + e.getKey() + ": the broker did not answer in 30 s", ex);
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while creating topics", ex);
+              "Cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(),
+              ex.getCause());
         }
+      } catch (TimeoutException ex) {
+        throw new IllegalStateException(
+            "Cannot create topic " + e.getKey() + ": the broker did not answer in 30 s", ex);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while creating topics", ex);
       }
     }
+    return refusedConfigs;
   }
 }

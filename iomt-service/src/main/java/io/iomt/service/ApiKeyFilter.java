@@ -1,5 +1,6 @@
 package io.iomt.service;
 
+import io.iomt.service.web.JsonErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,7 +41,8 @@ final class ApiKeyFilter extends OncePerRequestFilter {
       presented = authorization.substring(7).trim();
     }
     if (presented == null) {
-      IngestController.writeError(
+      JsonErrors.write(
+          request,
           response,
           401,
           "Unauthorized",
@@ -48,7 +50,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
       return;
     }
     if (!matches(presented.getBytes(StandardCharsets.UTF_8))) {
-      IngestController.writeError(response, 401, "Unauthorized", "The API key is not valid.");
+      JsonErrors.write(request, response, 401, "Unauthorized", "The API key is not valid.");
       return;
     }
     chain.doFilter(request, response);

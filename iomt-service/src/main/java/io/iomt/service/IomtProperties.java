@@ -106,6 +106,15 @@ public class IomtProperties {
     /** How long a request waits for the broker's acknowledgement before answering 503. */
     private Duration ackTimeout = Duration.ofSeconds(30);
 
+    /** Most messages in one request (an array); more is refused with 413 TooManyMessages. */
+    private int maxMessagesPerRequest = 1000;
+
+    /** Longest time to receive a request body; a slower client gets 408 RequestTimeout. */
+    private Duration readTimeout = Duration.ofSeconds(30);
+
+    /** Most ingest requests of one client address in progress at once; more get 429. */
+    private int maxRequestsPerClient = 20;
+
     public List<String> getApiKeys() {
       return apiKeys;
     }
@@ -144,6 +153,30 @@ public class IomtProperties {
 
     public void setAckTimeout(Duration ackTimeout) {
       this.ackTimeout = ackTimeout;
+    }
+
+    public int getMaxMessagesPerRequest() {
+      return maxMessagesPerRequest;
+    }
+
+    public void setMaxMessagesPerRequest(int maxMessagesPerRequest) {
+      this.maxMessagesPerRequest = maxMessagesPerRequest;
+    }
+
+    public Duration getReadTimeout() {
+      return readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+      this.readTimeout = readTimeout;
+    }
+
+    public int getMaxRequestsPerClient() {
+      return maxRequestsPerClient;
+    }
+
+    public void setMaxRequestsPerClient(int maxRequestsPerClient) {
+      this.maxRequestsPerClient = maxRequestsPerClient;
     }
   }
 

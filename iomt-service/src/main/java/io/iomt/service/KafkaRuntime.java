@@ -2,6 +2,7 @@ package io.iomt.service;
 
 import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.service.ingest.RecordSize;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,10 +26,12 @@ public final class KafkaRuntime implements AutoCloseable {
   }
 
   public static KafkaRuntime start(ServiceConfiguration config, Path dataDir, int embeddedPort) {
+    // Producers and created topics carry any record a message within the ingest limit makes.
+    int maxRecord = RecordSize.forMessageLimit(config.ingestLimits().maxMessageBytes());
     Path dir = dataDir.toAbsolutePath();
     String instanceId = InstanceId.of(dir);
     if (!config.embeddedBroker()) {
-      KafkaClients clients = new KafkaClients(config.kafkaProperties());
+      KafkaClients clients = new KafkaClients(config.kafkaProperties(), maxRecord);
       // Event Hubs' Kafka endpoint does not document static membership: stay dynamic there.
       boolean eventHubs =
           String.valueOf(config.kafkaProperties().get("sasl.jaas.config"))
@@ -45,7 +48,7 @@ public final class KafkaRuntime implements AutoCloseable {
         dir);
     Map<String, Object> props = new HashMap<>(config.kafkaProperties());
     props.put("bootstrap.servers", broker.bootstrapServers());
-    return new KafkaRuntime(broker, new KafkaClients(props).withInstanceId(instanceId));
+    return new KafkaRuntime(broker, new KafkaClients(props, maxRecord).withInstanceId(instanceId));
   }
 
   public KafkaClients clients() {

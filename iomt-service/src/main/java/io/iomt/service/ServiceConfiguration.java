@@ -194,6 +194,13 @@ public final class ServiceConfiguration {
     if (in.getAckTimeout().isNegative() || in.getAckTimeout().isZero()) {
       problems.add("iomt.ingest.ack-timeout: must be positive");
     }
+    if (in.getMaxMessagesPerRequest() <= 0 || in.getMaxRequestsPerClient() <= 0) {
+      problems.add(
+          "iomt.ingest.max-messages-per-request, max-requests-per-client: must be positive");
+    }
+    if (in.getReadTimeout().isNegative() || in.getReadTimeout().isZero()) {
+      problems.add("iomt.ingest.read-timeout: must be positive");
+    }
     if (message <= 0 || message > Integer.MAX_VALUE || in.getMaxNestingDepth() <= 0) {
       return MessageLimits.DEFAULTS;
     }
