@@ -76,7 +76,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
           "Connector {} running: {} -> FHIR {}",
           d.name(),
           d.settings().topics().source(),
-          d.destination().url());
+          Redaction.url(d.destination().url()));
     } catch (RuntimeException e) {
       Instant retry = Instant.now().plusSeconds(RETRY_SECONDS);
       pending.put(

@@ -59,16 +59,21 @@ class ServiceBeans {
 
   @Bean
   HealthIndicator brokerHealthIndicator(KafkaRuntime kafka) {
-    return ReadinessChecks.broker(kafka);
+    return HealthChecks.broker(kafka);
   }
 
   @Bean
   HealthIndicator fhirHealthIndicator(ServiceConfiguration config) {
-    return ReadinessChecks.fhir(config);
+    return HealthChecks.fhir(config);
   }
 
   @Bean
   HealthIndicator connectorsHealthIndicator(ConnectorRuntime runtime) {
-    return ReadinessChecks.connectors(runtime);
+    return HealthChecks.connectors(runtime::statuses);
+  }
+
+  @Bean
+  HealthIndicator stagesHealthIndicator(ConnectorRuntime runtime) {
+    return HealthChecks.stages(runtime::statuses);
   }
 }
