@@ -4,29 +4,32 @@ import io.iomt.service.web.JsonErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.Principal;
 import java.util.List;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Every endpoint but the health probes needs one of {@code iomt.ingest.api-keys}, in {@code
- * X-API-Key} or as {@code Authorization: Bearer <key>}: ingest and the Prometheus scrape alike.
- * Keys are compared in constant time and never logged or echoed.
+ * Every endpoint needs one of {@code iomt.ingest.api-keys}, in {@code X-API-Key} or as {@code
+ * Authorization: Bearer <key>}: ingest and the Prometheus scrape alike. The health endpoints
+ * ({@code /actuator/health/**}) are the exception, so probes need no key, but they show the status
+ * only; a request with a valid key is marked as authenticated (a {@link Principal}), which
+ * Actuator's {@code show-details: when-authorized} needs before it shows details (URLs, errors,
+ * stage messages). A wrong key is refused there too. Keys are compared in constant time and never
+ * logged or echoed. Thread-safe and immutable.
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
+  /** The name of the principal that a valid key stands for (no key is ever used as a name). */
+  static final String PRINCIPAL = "api-key";
+
   private final List<byte[]> keys;
 
   ApiKeyFilter(List<String> keys) {
     this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
-  }
-
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
   }
 
   @Override
@@ -39,6 +42,10 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         && authorization != null
         && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       presented = authorization.substring(7).trim();
+    }
+    if (presented == null && isHealth(request)) {
+      chain.doFilter(request, response); // anonymous: the status only
+      return;
     }
     if (presented == null) {
       JsonErrors.write(
@@ -53,7 +60,26 @@ final class ApiKeyFilter extends OncePerRequestFilter {
       JsonErrors.write(request, response, 401, "Unauthorized", "The API key is not valid.");
       return;
     }
-    chain.doFilter(request, response);
+    chain.doFilter(new Authenticated(request), response);
+  }
+
+  private static boolean isHealth(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
+  }
+
+  /** The request of a caller that presented a valid key. */
+  private static final class Authenticated extends HttpServletRequestWrapper {
+    private static final Principal KEY_HOLDER = () -> PRINCIPAL;
+
+    Authenticated(HttpServletRequest request) {
+      super(request);
+    }
+
+    @Override
+    public Principal getUserPrincipal() {
+      return KEY_HOLDER;
+    }
   }
 
   private boolean matches(byte[] presented) {

@@ -85,7 +85,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
           "Connector {} running: {} -> FHIR {}",
           d.name(),
           d.settings().topics().source(),
-          d.destination().url());
+          Redaction.url(d.destination().url()));
     } catch (RuntimeException e) {
       Backoff.Attempts attempts =
           startAttempts.computeIfAbsent(d.name(), n -> START_RETRY.withClock(clock).attempts());

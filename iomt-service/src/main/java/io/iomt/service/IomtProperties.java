@@ -6,15 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Everything under {@code iomt.} in {@code application.yaml} or the environment (e.g. {@code
- * IOMT_CONNECTORS_DEMO_FHIR_URL}). docs/configuration.md is the reference; {@link
- * ServiceConfiguration} checks it all at start-up and lists every problem at once.
+ * IOMT_CONNECTORS_DEMO_FHIR_URL}). docs/configuration.md is the reference. Bound by {@link
+ * PropertyBinding} (not by {@code @ConfigurationProperties}, which stops at the first unknown or
+ * unreadable setting) and checked by {@link ServiceConfiguration}, which lists every problem at
+ * once. Mutable while bound; read-only afterwards by convention; not thread-safe.
  */
-@ConfigurationProperties("iomt")
 public class IomtProperties {
   /** Where the embedded broker keeps its data ({@code <data-dir>/kafka}). */
   private Path dataDir = Path.of("data");

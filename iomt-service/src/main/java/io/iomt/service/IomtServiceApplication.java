@@ -2,7 +2,6 @@ package io.iomt.service;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /** The connector service: {@code java -jar iomt-service.jar}. */
 @SpringBootApplication(
@@ -35,7 +34,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
           + ".ElasticsearchReactiveHealthContributorAutoConfiguration",
       "org.springframework.boot.actuate.autoconfigure.quartz.QuartzEndpointAutoConfiguration"
     })
-@ConfigurationPropertiesScan
 public class IomtServiceApplication {
   public static void main(String[] args) {
     SpringApplication.run(IomtServiceApplication.class, args);

@@ -9,18 +9,16 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** Wires configuration, broker, connectors, ingest security, metrics and readiness. */
+/**
+ * Wires broker, connectors, ingest security, metrics and health. {@link IomtProperties} and {@link
+ * ServiceConfiguration} are checked and registered before this runs ({@link ConfigurationCheck}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class ServiceBeans {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
-  }
-
-  @Bean
-  ServiceConfiguration serviceConfiguration(IomtProperties properties, Clock clock) {
-    return ServiceConfiguration.from(properties, clock);
   }
 
   @Bean(destroyMethod = "close")
@@ -61,16 +59,21 @@ class ServiceBeans {
 
   @Bean
   HealthIndicator brokerHealthIndicator(KafkaRuntime kafka) {
-    return ReadinessChecks.broker(kafka);
+    return HealthChecks.broker(kafka);
   }
 
   @Bean
   HealthIndicator fhirHealthIndicator(ServiceConfiguration config) {
-    return ReadinessChecks.fhir(config);
+    return HealthChecks.fhir(config);
   }
 
   @Bean
   HealthIndicator connectorsHealthIndicator(ConnectorRuntime runtime) {
-    return ReadinessChecks.connectors(runtime);
+    return HealthChecks.connectors(runtime::statuses);
+  }
+
+  @Bean
+  HealthIndicator stagesHealthIndicator(ConnectorRuntime runtime) {
+    return HealthChecks.stages(runtime::statuses);
   }
 }

@@ -31,6 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
 
 /**
  * Turns {@link IomtProperties} into what the service runs: Kafka client properties and one {@link
@@ -39,6 +42,7 @@ import java.util.regex.Pattern;
  * Secrets are checked for presence only and never appear in a problem.
  */
 public final class ServiceConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceConfiguration.class);
   private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -52,20 +56,28 @@ public final class ServiceConfiguration {
     }
   }
 
+  private final IomtProperties properties;
   private final List<ConnectorDefinition> connectors;
   private final Map<String, Object> kafkaProperties;
   private final boolean embeddedBroker;
   private final MessageLimits ingestLimits;
 
   private ServiceConfiguration(
+      IomtProperties properties,
       List<ConnectorDefinition> connectors,
       Map<String, Object> kafkaProperties,
       boolean embeddedBroker,
       MessageLimits ingestLimits) {
+    this.properties = properties;
     this.connectors = connectors;
     this.kafkaProperties = kafkaProperties;
     this.embeddedBroker = embeddedBroker;
     this.ingestLimits = ingestLimits;
+  }
+
+  /** The settings this configuration was made from (checked; treat as read-only). */
+  public IomtProperties properties() {
+    return properties;
   }
 
   public List<ConnectorDefinition> connectors() {
@@ -86,12 +98,28 @@ public final class ServiceConfiguration {
   }
 
   /**
+   * Binds {@code iomt.*} from the environment ({@link PropertyBinding}: unknown settings and values
+   * that cannot be converted are problems too), checks everything and parses the mappings.
+   *
+   * @throws InvalidConfigurationException listing every problem found
+   */
+  public static ServiceConfiguration from(Environment environment, Clock clock) {
+    PropertyBinding.Bound bound = PropertyBinding.bind(environment);
+    return from(bound.properties(), bound.problems(), clock);
+  }
+
+  /**
    * Checks everything and parses the mappings.
    *
    * @throws InvalidConfigurationException listing every problem found
    */
   public static ServiceConfiguration from(IomtProperties p, Clock clock) {
-    List<String> problems = new ArrayList<>();
+    return from(p, List.of(), clock);
+  }
+
+  private static ServiceConfiguration from(
+      IomtProperties p, List<String> bindingProblems, Clock clock) {
+    List<String> problems = new ArrayList<>(bindingProblems);
     Map<String, Object> kafka = kafka(p.getKafka(), problems);
     MessageLimits limits = ingest(p.getIngest(), problems);
     if (p.getConnectors().isEmpty()) {
@@ -112,7 +140,7 @@ public final class ServiceConfiguration {
       throw new InvalidConfigurationException(problems);
     }
     return new ServiceConfiguration(
-        List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits);
+        p, List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits);
   }
 
   private static Map<String, Object> kafka(IomtProperties.Kafka k, List<String> problems) {
@@ -241,17 +269,31 @@ public final class ServiceConfiguration {
     if (c.getPartitions() < 1) {
       problems.add(at + ".partitions: must be at least 1, got " + c.getPartitions());
     }
+    Path devicePath = c.getDeviceMapping();
+    Path fhirPath = c.getFhirMapping();
+    byte[] deviceJson = read(at + ".device-mapping", devicePath, problems);
+    byte[] fhirJson = read(at + ".fhir-mapping", fhirPath, problems);
     DeviceMapping device =
-        mapping(at + ".device-mapping", c.getDeviceMapping(), DeviceMapping::parse, problems);
+        parse(at + ".device-mapping", devicePath, deviceJson, DeviceMapping::parse, problems);
     FhirMapping fhir =
-        mapping(at + ".fhir-mapping", c.getFhirMapping(), FhirMapping::parse, problems);
-    if (device != null && fhir != null) {
-      for (MappingCrossCheck.Finding f : MappingCrossCheck.check(device, fhir)) {
+        parse(at + ".fhir-mapping", fhirPath, fhirJson, FhirMapping::parse, problems);
+    if (device != null && fhirJson != null) {
+      // With a FHIR mapping that has errors of its own, the types it declares are still known:
+      // a device type without any template is reported in the same start-up.
+      List<MappingCrossCheck.Finding> findings =
+          fhir != null
+              ? MappingCrossCheck.check(device, fhir)
+              : FhirMapping.declaredTypeNames(fhirJson)
+                  .map(types -> MappingCrossCheck.untemplatedTypes(device, types))
+                  .orElse(List.of());
+      for (MappingCrossCheck.Finding f : findings) {
         if (f.problem().isError()) {
           problems.add(
               at
-                  + (f.inDeviceMapping() ? ".device-mapping" : ".fhir-mapping")
-                  + ": "
+                  + (f.inDeviceMapping()
+                      ? ".device-mapping: " + devicePath
+                      : ".fhir-mapping: " + fhirPath)
+                  + ":"
                   + f.problem());
         }
       }
@@ -287,16 +329,23 @@ public final class ServiceConfiguration {
     T parse(byte[] json);
   }
 
-  private static <T> T mapping(String at, Path path, Parser<T> parser, List<String> problems) {
+  /** The mapping file's bytes, or null after recording why there are none. */
+  private static byte[] read(String at, Path path, List<String> problems) {
     if (path == null) {
       problems.add(at + ": missing (path of the mapping file)");
       return null;
     }
-    byte[] json;
     try {
-      json = Files.readAllBytes(path);
+      return Files.readAllBytes(path);
     } catch (IOException e) {
       problems.add(at + ": cannot read " + path.toAbsolutePath() + " (" + e + ")");
+      return null;
+    }
+  }
+
+  private static <T> T parse(
+      String at, Path path, byte[] json, Parser<T> parser, List<String> problems) {
+    if (json == null) {
       return null;
     }
     try {
@@ -319,14 +368,32 @@ public final class ServiceConfiguration {
           at
               + ".url: missing (the FHIR server's base URL, e.g. https://x.fhir.azurehealthcareapis.com)");
     } else {
+      // Shown without user info: https://user:password@host/fhir is printed as https://host/fhir.
+      String shown = Redaction.url(f.getUrl());
       try {
         url = URI.create(f.getUrl().trim());
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-          problems.add(at + ".url: '" + f.getUrl() + "' is not an http(s) URL");
+          problems.add(at + ".url: '" + shown + "' is not an http(s) URL");
+        }
+        if (url.getRawUserInfo() != null) {
+          // Java's HTTP client never sends user info, so dropping it loses nothing, and nothing
+          // downstream (health, logs, errors, Azure scopes) can show it.
+          LOG.warn(
+              "{}.url: the user info in the URL is not sent to the FHIR server and is dropped;"
+                  + " configure {}.auth to authenticate",
+              at,
+              at);
+          url = Redaction.withoutUserInfo(url);
         }
       } catch (IllegalArgumentException e) {
-        problems.add(at + ".url: '" + f.getUrl() + "' is not a URL (" + e.getMessage() + ")");
+        problems.add(
+            at
+                + ".url: '"
+                + shown
+                + "' is not a URL ("
+                + Redaction.url(String.valueOf(e.getMessage()))
+                + ")");
       }
     }
     ResolutionType resolution = null;

@@ -59,7 +59,7 @@ class EventHubsEndpointIT {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       assertThat(FhirCounts.awaitObservations(HapiFhirServer.shared().baseUrl(), device, 1))
           .isEqualTo(1);
-      assertThat(service.get("/actuator/health/readiness", null).body())
+      assertThat(service.get("/actuator/health/readiness", RunningService.API_KEY).body())
           .contains("\"broker\":{\"status\":\"UP\",\"details\":{\"embedded\":false");
       assertThat(Files.exists(Path.of(p.get("iomt.data-dir").toString()).resolve("kafka")))
           .isFalse();
@@ -75,7 +75,8 @@ class EventHubsEndpointIT {
       assertThat(r.body())
           .startsWith("{\"code\":\"EventSourceUnauthorized\",\"message\":\"The broker refused")
           .doesNotContain("revoked");
-      HttpResponse<String> ready = service.get("/actuator/health/readiness", null);
+      HttpResponse<String> ready =
+          service.get("/actuator/health/readiness", RunningService.API_KEY);
       assertThat(ready.statusCode()).isEqualTo(503);
       assertThat(ready.body()).contains("\"broker\":{\"status\":\"DOWN\"");
     }

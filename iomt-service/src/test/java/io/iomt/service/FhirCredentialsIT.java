@@ -40,7 +40,7 @@ class FhirCredentialsIT {
         String ready = "";
         for (int i = 0; i < 120 && !ready.contains("UnauthorizedAccessFhirServiceException"); i++) {
           Thread.sleep(500);
-          ready = service.get("/actuator/health/readiness", null).body();
+          ready = service.get("/actuator/health/delivery", RunningService.API_KEY).body();
         }
         assertThat(ready)
             .contains("\"status\":\"blocked\",\"error\":\"UnauthorizedAccessFhirServiceException\"")

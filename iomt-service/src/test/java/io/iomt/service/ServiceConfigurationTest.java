@@ -7,9 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
 
 class ServiceConfigurationTest {
@@ -159,5 +169,226 @@ class ServiceConfigurationTest {
     assertThat(cause).isNotNull();
     assertThat(((InvalidConfigurationException) cause).problems()).hasSize(4);
     assertThat(Files.exists(dir.resolve("kafka"))).as("nothing started").isFalse();
+  }
+
+  /** An environment of a file-like source (with relaxed names) and environment variables. */
+  static StandardEnvironment environment(Map<String, Object> file, Map<String, Object> variables) {
+    StandardEnvironment env = new StandardEnvironment();
+    MutablePropertySources sources = env.getPropertySources();
+    sources.replace(
+        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+        new SystemEnvironmentPropertySource(
+            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+    sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+    sources.addFirst(new MapPropertySource("application.yaml", file));
+    return env;
+  }
+
+  static Map<String, Object> validFile() {
+    Map<String, Object> file = new LinkedHashMap<>();
+    file.put("iomt.ingest.api-keys[0]", "0123456789abcdef0123");
+    file.put("iomt.connectors.ward-a.device-mapping", SAMPLES.resolve("device-mapping.json"));
+    file.put("iomt.connectors.ward-a.fhir-mapping", SAMPLES.resolve("fhir-mapping.json"));
+    file.put("iomt.connectors.ward-a.fhir.url", "http://localhost:8080/fhir");
+    return file;
+  }
+
+  @Test
+  void relaxedNamesAndEnvironmentVariablesBindAndAreNoProblem() {
+    Map<String, Object> file = validFile();
+    file.put("iomt.connectors.ward-a.flush.maxAge", "2s"); // camel case
+    file.put("iomt.connectors.ward-a.flush.max_events", "7"); // underscore
+    file.put("iomt.kafka.bootstrap-servers", "localhost:9092");
+    file.put("iomt.kafka.properties.ssl.endpoint.identification.algorithm", ""); // free-form map
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("IOMT_INGEST_MAX_MESSAGE_SIZE", "2MB"); // dashes as underscores
+    variables.put("IOMT_INGEST_MAXREQUESTSIZE", "4MB"); // dashes left out
+    variables.put("IOMT_INGEST_API_KEYS", "0123456789abcdef0123,abcdef0123456789abcd");
+    variables.put("IOMT_CONNECTORS_ICU_FHIR_URL", "http://localhost:8080/other");
+    variables.put("IOMT_CONNECTORS_ICU_DEVICEMAPPING", SAMPLES.resolve("device-mapping.json"));
+    variables.put("IOMT_CONNECTORS_ICU_FHIR_MAPPING", SAMPLES.resolve("fhir-mapping.json"));
+    variables.put("IOMT_CONNECTORS_ICU_FLUSH_MAX_AGE", "3s");
+    variables.put("IOMT_JAVA_OPTS", "-Xmx1g"); // the CLI launcher's, no setting
+    variables.put("IOMT_SERVICE_HOST", "10.0.0.1"); // Kubernetes service links for "iomt"
+    variables.put("IOMT_PORT_8080_TCP_ADDR", "10.0.0.1");
+    file.put("iomt.demo.log-file", "demo.log"); // the demo's system property, in its JVM
+
+    ServiceConfiguration config =
+        ServiceConfiguration.from(environment(file, variables), Clock.systemUTC());
+
+    assertThat(config.connectors())
+        .extracting(ServiceConfiguration.ConnectorDefinition::name)
+        .containsExactly("ward-a", "icu");
+    var wardA = config.connectors().get(0).settings();
+    assertThat(wardA.flush().maxAge()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(wardA.flush().maxEvents()).isEqualTo(7);
+    assertThat(config.ingestLimits().maxMessageBytes()).isEqualTo(2 * 1024 * 1024);
+    assertThat(config.properties().getIngest().getMaxRequestSize())
+        .isEqualTo(DataSize.ofMegabytes(4));
+    assertThat(config.connectors().get(1).settings().flush().maxAge())
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.connectors().get(1).destination().url())
+        .hasToString("http://localhost:8080/other");
+    assertThat(config.kafkaProperties()).containsEntry("ssl.endpoint.identification.algorithm", "");
+  }
+
+  @Test
+  void unknownAndMisspelledSettingsAreProblemsListedWithEveryOther() {
+    Map<String, Object> file = validFile();
+    file.put("iomt.connectors.ward-a.flussh.max-age", "1s");
+    file.put("iomt.connectors.ward-a.fhir.url", "ftp://x");
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("IOMT_INGEST_MAX_MESAGE_SIZE", "4MB");
+    variables.put("IOMT_CONNECTORS_ICU_FHIR_ULR", "http://localhost/fhir");
+
+    InvalidConfigurationException e =
+        catchThrowableOfType(
+            InvalidConfigurationException.class,
+            () -> ServiceConfiguration.from(environment(file, variables), Clock.systemUTC()));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "iomt.connectors.ward-a.flussh.max-age: not a known setting (\"iomt.connectors.ward-a"
+                + ".flussh.max-age\" from property source \"application.yaml\"); ignored, it would"
+                + " leave a default in force (check the spelling; docs/configuration.md lists"
+                + " every setting)",
+            "iomt.connectors.icu.fhir.ulr: not a known setting (environment variable"
+                + " IOMT_CONNECTORS_ICU_FHIR_ULR); ignored, it would leave a default in force"
+                + " (check the spelling; docs/configuration.md lists every setting)",
+            "iomt.ingest.max.mesage.size: not a known setting (environment variable"
+                + " IOMT_INGEST_MAX_MESAGE_SIZE); ignored, it would leave a default in force (check"
+                + " the spelling; docs/configuration.md lists every setting)",
+            "iomt.connectors.ward-a.fhir.url: 'ftp://x' is not an http(s) URL");
+  }
+
+  @Test
+  void aValueThatCannotBeConvertedDoesNotHideTheOtherProblems() {
+    Map<String, Object> file = validFile();
+    file.remove("iomt.ingest.api-keys[0]");
+    file.put("iomt.connectors.ward-a.flush.max-age", "banana");
+    file.put("iomt.connectors.ward-a.partitions", "four");
+    file.put("iomt.ingest.max-request-size", "big");
+    file.put("iomt.connectors.ward-a.flush.max-events", "0");
+
+    InvalidConfigurationException e =
+        catchThrowableOfType(
+            InvalidConfigurationException.class,
+            () -> ServiceConfiguration.from(environment(file, Map.of()), Clock.systemUTC()));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "iomt.ingest.max-request-size: 'big' is not a size such as 512KB or 1MB"
+                + " (\"iomt.ingest.max-request-size\" from property source \"application.yaml\")",
+            "iomt.connectors.ward-a.partitions: 'four' is not a whole number"
+                + " (\"iomt.connectors.ward-a.partitions\" from property source"
+                + " \"application.yaml\")",
+            "iomt.connectors.ward-a.flush.max-age: 'banana' is not a duration such as 500ms, 30s"
+                + " or 5m (\"iomt.connectors.ward-a.flush.max-age\" from property source"
+                + " \"application.yaml\")",
+            "iomt.ingest.api-keys: at least one key is required (HTTP ingest is never open);"
+                + " e.g. IOMT_INGEST_API_KEYS=<a random string of 24+ characters>",
+            "iomt.connectors.ward-a.flush: maxEvents must be positive, got 0");
+  }
+
+  @Test
+  void aPasswordInTheFhirUrlIsNeverShownAndNeverUsed() {
+    IomtProperties p = valid();
+    p.getConnectors().get("ward-a").getFhir().setUrl("ftp://admin:s3cr3t@x/fhir");
+    IomtProperties.Connector other = new IomtProperties.Connector();
+    other.setDeviceMapping(SAMPLES.resolve("device-mapping.json"));
+    other.setFhirMapping(SAMPLES.resolve("fhir-mapping.json"));
+    other.getFhir().setUrl("https://admin:s3cr3t@x/fhir path");
+    p.getConnectors().put("ward-b", other);
+
+    assertThat(problems(p).problems())
+        .containsExactly(
+            "iomt.connectors.ward-a.fhir.url: 'ftp://x/fhir' is not an http(s) URL",
+            "iomt.connectors.ward-b.fhir.url: 'https://x/fhir path' is not a URL (Illegal"
+                + " character in path at index 27: https://x/fhir path)");
+
+    other.getFhir().setUrl("https://admin:s3cr3t@fhir.example/r4");
+    p.getConnectors().remove("ward-a");
+    ServiceConfiguration config = ServiceConfiguration.from(p, Clock.systemUTC());
+    assertThat(config.connectors().get(0).destination().url())
+        .as("Java's HTTP client never sends user info; nothing downstream may show it")
+        .hasToString("https://fhir.example/r4");
+  }
+
+  @Test
+  void aDeviceTypeWithoutFhirTemplateNamesItsFileAndIsReportedBesideTheFhirMappingsErrors(
+      @TempDir Path dir) throws Exception {
+    Path device = dir.resolve("device.json");
+    Files.writeString(
+        device,
+        """
+        {"templateType": "CollectionContent", "template": [
+          {"templateType": "JsonPathContent", "template": {
+            "typeName": "temperature", "typeMatchExpression": "$..[?(@temp)]",
+            "deviceIdExpression": "$.id", "timestampExpression": "$.t",
+            "values": [{"valueName": "temp", "valueExpression": "$.temp"}]}}]}
+        """);
+    Path fhir = dir.resolve("fhir.json");
+    Files.writeString(
+        fhir,
+        """
+        {"templateType": "CollectionFhir", "template": [
+          {"templateType": "CodeValueFhir", "template": {"typeName": "heartrate",
+            "value": {"valueType": "Quantity", "valueName": "hr"}}}]}
+        """);
+    IomtProperties p = valid();
+    p.getConnectors().get("ward-a").setDeviceMapping(device);
+    p.getConnectors().get("ward-a").setFhirMapping(fhir);
+
+    List<String> problems = problems(p).problems();
+
+    assertThat(problems)
+        .contains(
+            "iomt.connectors.ward-a.device-mapping: "
+                + device
+                + ":3:17: Device type 'temperature' has no CodeValueFhir template in the FHIR"
+                + " mapping; its measurements would fail with TemplateNotFoundException")
+        .anySatisfy(
+            s -> assertThat(s).startsWith("iomt.connectors.ward-a.fhir-mapping: " + fhir + ":2:"))
+        .hasSize(2);
+
+    // With a valid FHIR mapping, the same problem from the full cross-check names the file too.
+    p.getConnectors().get("ward-a").setFhirMapping(SAMPLES.resolve("fhir-mapping.json"));
+    assertThat(problems(p).problems())
+        .containsExactly(
+            "iomt.connectors.ward-a.device-mapping: "
+                + device
+                + ":3:17: Device type 'temperature' has no CodeValueFhir template in the FHIR"
+                + " mapping; its measurements would fail with TemplateNotFoundException");
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void configurationProblemsArePrintedOnceAtStartUp(@TempDir Path dir, CapturedOutput output) {
+    Throwable failure =
+        catchThrowableOfType(
+            Throwable.class,
+            () ->
+                new SpringApplicationBuilder(IomtServiceApplication.class)
+                    .run(
+                        "--server.port=0",
+                        "--iomt.data-dir=" + dir,
+                        "--iomt.connectors.icu.fhir.url=https://admin:s3cr3t@host/fhir path",
+                        "--iomt.connectors.icu.flussh.max-age=1s",
+                        "--iomt.connectors.icu.flush.max-age=banana"));
+
+    assertThat(failure).isInstanceOf(InvalidConfigurationException.class);
+    String printed = output.getAll();
+    assertThat(printed).contains("APPLICATION FAILED TO START");
+    for (String problem :
+        List.of(
+            "iomt.ingest.api-keys: at least one key is required",
+            "iomt.connectors.icu.flussh.max-age: not a known setting",
+            "iomt.connectors.icu.flush.max-age: 'banana' is not a duration",
+            "iomt.connectors.icu.fhir.url: 'https://host/fhir path' is not a URL")) {
+      assertThat(printed.split(java.util.regex.Pattern.quote(problem), -1))
+          .as("times '%s' is printed in:%n%s", problem, printed)
+          .hasSize(2);
+    }
+    assertThat(printed).doesNotContain("s3cr3t").doesNotContain("Tomcat initialized");
   }
 }

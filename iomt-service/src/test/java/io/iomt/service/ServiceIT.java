@@ -167,13 +167,28 @@ class ServiceIT {
             "iomt_consumer_lag_records\\{application=\"iomt-connector\",connector=\"test\","
                 + "stage=\"group\"} \\d");
 
-    HttpResponse<String> ready = service.get("/actuator/health/readiness", null);
+    HttpResponse<String> ready = service.get("/actuator/health/readiness", RunningService.API_KEY);
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body())
+        .contains("\"broker\":{\"status\":\"UP\"")
+        .contains("\"stages\":{\"status\":\"UP\"");
+    // Delivery depends on FHIR answering GET /metadata within 5 s and on no write being blocked:
+    // on a loaded machine HAPI may miss that once, so wait for it to settle.
+    HttpResponse<String> delivery =
+        service.get("/actuator/health/delivery", RunningService.API_KEY);
+    for (int i = 0; i < 120 && delivery.statusCode() != 200; i++) {
+      Thread.sleep(500);
+      delivery = service.get("/actuator/health/delivery", RunningService.API_KEY);
+    }
+    assertThat(delivery.statusCode()).as(delivery.body()).isEqualTo(200);
+    assertThat(delivery.body())
         .contains("\"broker\":{\"status\":\"UP\"")
         .contains("\"fhir\":{\"status\":\"UP\"")
         .contains("\"connectors\":{\"status\":\"UP\"")
         .contains("\"normalize\":\"running\"");
+    assertThat(service.get("/actuator/health/readiness", null).body())
+        .as("without a key: the status only")
+        .isEqualTo("{\"status\":\"UP\"}");
     assertThat(service.get("/actuator/health/liveness", null).body()).contains("\"status\":\"UP\"");
   }
 

@@ -49,7 +49,7 @@ class ServiceRestartIT {
     String body = "";
     for (int i = 0; i < 120 && !body.contains("FhirServiceUnavailableException"); i++) {
       Thread.sleep(500);
-      body = service.get("/actuator/health/readiness", null).body();
+      body = service.get("/actuator/health/delivery", RunningService.API_KEY).body();
     }
     assertThat(body)
         .contains("\"fhir\":{\"status\":\"DOWN\"")

@@ -161,7 +161,17 @@ public final class EnvelopeReader {
             + " bytes; it was not processed (raise the maximum message size to accept it)");
   }
 
+  /** A limit of the JSON reader, named for what it is: nesting depth, number length, ... */
   private InvalidDataFormatException tooDeep(StreamConstraintsException e) {
+    if (JsonReadLimit.of(e) != JsonReadLimit.NESTING_DEPTH) {
+      return new InvalidDataFormatException(
+          "The message was not processed: "
+              + JsonReadLimit.describe(e)
+              + (JsonReadLimit.of(e) == JsonReadLimit.NUMBER_LENGTH
+                  ? " (a fixed limit of the connector's JSON reader)"
+                  : ""),
+          e);
+    }
     return new InvalidDataFormatException(
         "The message nests JSON deeper than the maximum of "
             + limits.maxNestingDepth()

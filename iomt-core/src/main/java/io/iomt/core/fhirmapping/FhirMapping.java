@@ -52,6 +52,16 @@ public final class FhirMapping {
     return new FhirMappingParser().parse(json).problems();
   }
 
+  /**
+   * The type names that the CodeValueFhir templates of a mapping declare, lower-case, including
+   * those of templates with errors; empty when the mapping is not readable JSON. Lets a device
+   * mapping be cross-checked ({@link MappingCrossCheck#untemplatedTypes}) while the FHIR mapping
+   * still has other errors, so one start-up lists both.
+   */
+  public static Optional<java.util.Set<String>> declaredTypeNames(byte[] json) {
+    return Optional.ofNullable(new FhirMappingParser().parse(json).declaredTypes());
+  }
+
   /** The template for a measurement type, matched case-insensitively. */
   public Optional<CodeValueTemplate> template(String typeName) {
     return Optional.ofNullable(byType.get(key(typeName)));

@@ -22,17 +22,22 @@ final class FhirMappingParser {
   private final Map<String, String> seenTypes = new HashMap<>();
   private LocatedJson doc;
 
+  /**
+   * @param declaredTypes every type name a CodeValueFhir template declares, lower-case, including
+   *     templates that have errors; null when the document is not readable JSON
+   */
   record Result(
       List<CodeValueTemplate> templates,
       Map<String, LocatedJson.Position> positions,
-      List<TemplateProblem> problems) {}
+      List<TemplateProblem> problems,
+      java.util.Set<String> declaredTypes) {}
 
   private final Map<String, LocatedJson.Position> positions = new HashMap<>();
 
   Result parse(byte[] json) {
     doc = LocatedJson.read(json, problems);
     if (doc == null) {
-      return new Result(List.of(), Map.of(), problems.sorted());
+      return new Result(List.of(), Map.of(), problems.sorted(), null);
     }
     Props root = Props.of(problems, doc, "", "the root object");
     if (root != null) {
@@ -50,7 +55,11 @@ final class FhirMappingParser {
         problems.warning(root.position(), "The mapping has no templates");
       }
     }
-    return new Result(List.copyOf(templates), Map.copyOf(positions), problems.sorted());
+    return new Result(
+        List.copyOf(templates),
+        Map.copyOf(positions),
+        problems.sorted(),
+        java.util.Set.copyOf(seenTypes.keySet()));
   }
 
   private void entry(String pointer) {

@@ -29,16 +29,7 @@ public final class MappingCrossCheck {
       Position at = device.typeNameAt(type);
       var template = fhir.template(type);
       if (template.isEmpty()) {
-        out.add(
-            new Finding(
-                true,
-                TemplateProblem.error(
-                    at.line(),
-                    at.column(),
-                    "Device type '"
-                        + type
-                        + "' has no CodeValueFhir template in the FHIR mapping; its measurements"
-                        + " would fail with TemplateNotFoundException")));
+        out.add(noTemplate(type, at));
         continue;
       }
       List<String> used = template.get().valueNames();
@@ -89,5 +80,36 @@ public final class MappingCrossCheck {
       }
     }
     return out;
+  }
+
+  /**
+   * The one cross-check that needs only the FHIR mapping's type names: each device type without a
+   * CodeValueFhir template, an error in the device mapping. For a FHIR mapping that has errors of
+   * its own ({@link FhirMapping#declaredTypeNames}), so both are reported at once.
+   *
+   * @param fhirTypeNames the type names the FHIR mapping declares, matched case-insensitively
+   */
+  public static List<Finding> untemplatedTypes(DeviceMapping device, Set<String> fhirTypeNames) {
+    Set<String> declared = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    declared.addAll(fhirTypeNames);
+    List<Finding> out = new ArrayList<>();
+    for (String type : device.valueNamesByType().keySet()) {
+      if (!declared.contains(type)) {
+        out.add(noTemplate(type, device.typeNameAt(type)));
+      }
+    }
+    return out;
+  }
+
+  private static Finding noTemplate(String type, Position at) {
+    return new Finding(
+        true,
+        TemplateProblem.error(
+            at.line(),
+            at.column(),
+            "Device type '"
+                + type
+                + "' has no CodeValueFhir template in the FHIR mapping; its measurements"
+                + " would fail with TemplateNotFoundException"));
   }
 }

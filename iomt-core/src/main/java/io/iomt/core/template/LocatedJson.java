@@ -7,10 +7,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iomt.core.envelope.JsonReadLimit;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,6 +63,20 @@ public final class LocatedJson {
   public static LocatedJson read(byte[] json, Problems problems) {
     try {
       return parse(json);
+    } catch (StreamConstraintsException e) {
+      JsonLocation at = e.getLocation();
+      JsonReadLimit limit = JsonReadLimit.of(e);
+      problems.add(
+          io.iomt.core.error.TemplateProblem.error(
+              at == null || at.getLineNr() < 1 ? 1 : at.getLineNr(),
+              at == null || at.getColumnNr() < 1 ? 1 : at.getColumnNr(),
+              "The mapping is not valid JSON here: "
+                  + JsonReadLimit.describe(e)
+                  + (limit == JsonReadLimit.NESTING_DEPTH
+                      ? " (mappings are shallow; the limit is fixed)"
+                      : limit == JsonReadLimit.NUMBER_LENGTH
+                          ? " (a fixed limit of the mapping reader)"
+                          : "")));
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String reason = e.getOriginalMessage();

@@ -65,4 +65,23 @@ class EnvelopeReaderTest {
             EnvelopeReader.Rejected.class,
             r -> assertThat(r.error()).hasMessageContaining("put several events in a JSON array"));
   }
+
+  @Test
+  void aFiveThousandDigitNumberIsRefusedForItsLengthNotForItsNesting() {
+    byte[] body = ("{\"hr\":" + "7".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> reader.parseBody(body))
+        .isInstanceOf(InvalidDataFormatException.class)
+        .hasMessage(
+            "The message was not processed: a number of 5000 digits is longer than the maximum of"
+                + " 1000 digits (a fixed limit of the connector's JSON reader)");
+    List<String> errors = new ArrayList<>();
+    reader.readEnvelopes(
+        ("[{\"Body\":{\"hr\":" + "7".repeat(5000) + "}}]").getBytes(StandardCharsets.UTF_8),
+        e -> {
+          if (e instanceof EnvelopeReader.Rejected r) {
+            errors.add(r.error().getMessage());
+          }
+        });
+    assertThat(errors).singleElement().asString().contains("number of 5000 digits");
+  }
 }

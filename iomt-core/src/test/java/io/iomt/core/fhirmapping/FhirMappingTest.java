@@ -114,4 +114,44 @@ class FhirMappingTest {
             "fhir 72:21: warning: FHIR template 'spo2' is fed by no device template; it will never"
                 + " produce an Observation");
   }
+
+  @Test
+  void aDeviceTypeWithoutTemplateIsFoundWhileTheFhirMappingHasOtherErrors() {
+    DeviceMapping device =
+        DeviceMapping.parse(
+            """
+            {"templateType": "CollectionContent", "template": [
+              {"templateType": "JsonPathContent", "template": {
+                "typeName": "HeartRate", "typeMatchExpression": "$..[?(@hr)]",
+                "deviceIdExpression": "$.id", "timestampExpression": "$.t",
+                "values": [{"valueName": "hr", "valueExpression": "$.hr"}]}},
+              {"templateType": "JsonPathContent", "template": {
+                "typeName": "temperature", "typeMatchExpression": "$..[?(@temp)]",
+                "deviceIdExpression": "$.id", "timestampExpression": "$.t",
+                "values": [{"valueName": "temp", "valueExpression": "$.temp"}]}}]}
+            """);
+    // heartrate's template is broken (no codes), which is an error of the FHIR mapping; it still
+    // declares the type, so only temperature lacks a template.
+    byte[] fhir =
+        """
+        {"templateType": "CollectionFhir", "template": [
+          {"templateType": "CodeValueFhir", "template": {"typeName": "heartrate",
+            "value": {"valueType": "Quantity", "valueName": "hr"}}}]}
+        """
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(FhirMapping.validate(fhir)).anyMatch(TemplateProblem::isError);
+
+    assertThat(FhirMapping.declaredTypeNames(fhir)).hasValue(java.util.Set.of("heartrate"));
+    assertThat(
+            MappingCrossCheck.untemplatedTypes(device, FhirMapping.declaredTypeNames(fhir).get())
+                .stream()
+                .map(f -> (f.inDeviceMapping() ? "device " : "fhir ") + f.problem())
+                .toList())
+        .containsExactly(
+            "device 7:17: Device type 'temperature' has no CodeValueFhir template in the FHIR"
+                + " mapping; its measurements would fail with TemplateNotFoundException");
+    assertThat(FhirMapping.declaredTypeNames("not json".getBytes(StandardCharsets.UTF_8)))
+        .as("nothing is known of a file that is not JSON")
+        .isEmpty();
+  }
 }

@@ -125,4 +125,18 @@ class HostileInputTest {
         .startsWith("The mapping is not valid JSON")
         .contains("nesting depth");
   }
+
+  @Test
+  void aFiveThousandDigitNumberInAMappingIsANumberLengthProblemNotANestingOne() {
+    String mapping =
+        "{\"templateType\": \"CollectionFhir\", \"template\": [" + "9".repeat(5000) + "]}";
+    assertThat(
+            io.iomt.core.fhirmapping.FhirMapping.validate(utf8(mapping)).stream()
+                .map(TemplateProblem::toString)
+                .toList())
+        .singleElement()
+        .asString()
+        .contains("a number of 5000 digits is longer than the maximum of 1000 digits")
+        .doesNotContain("nesting");
+  }
 }

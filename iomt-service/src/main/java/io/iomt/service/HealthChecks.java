@@ -1,0 +1,182 @@
+package io.iomt.service;
+
+import io.iomt.pipeline.StageName;
+import io.iomt.pipeline.StageStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+
+/**
+ * The health indicators, in three groups (application.yaml, docs/operations.md):
+ *
+ * <ul>
+ *   <li>liveness: Spring Boot's own (the process is not wedged);
+ *   <li>readiness ({@link #broker}, {@link #stages}): the service can accept ingest, i.e. the
+ *       broker answers and no stage has failed. A FHIR outage blocks the writing stage but never
+ *       makes the service unready: ingest keeps appending to the broker, and the backlog is written
+ *       once FHIR is back;
+ *   <li>delivery ({@link #broker}, {@link #fhir}, {@link #connectors}): whether measurements reach
+ *       FHIR, for operators and alerts: every FHIR server and every stage with its reason.
+ * </ul>
+ *
+ * Details (URLs, errors, stage messages) are shown only to callers with an API key; they never hold
+ * user info of a URL nor a search value (a device or patient identifier): see {@link Redaction}.
+ * Each indicator is thread-safe.
+ */
+final class HealthChecks {
+  private HealthChecks() {}
+
+  /** The broker: cluster id and node count within 5 s. */
+  static HealthIndicator broker(KafkaRuntime kafka) {
+    return new HealthIndicator() {
+      private Admin admin;
+
+      @Override
+      public synchronized Health health() {
+        try {
+          if (admin == null) {
+            admin = kafka.clients().admin();
+          }
+          var cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000));
+          String id = cluster.clusterId().get(5, TimeUnit.SECONDS);
+          int nodes = cluster.nodes().get(5, TimeUnit.SECONDS).size();
+          return Health.up()
+              .withDetail("embedded", kafka.isEmbedded())
+              .withDetail("clusterId", id)
+              .withDetail("nodes", nodes)
+              .build();
+        } catch (Exception e) {
+          return Health.down()
+              .withDetail("embedded", kafka.isEmbedded())
+              .withDetail("error", Redaction.message(describe(e)))
+              .build();
+        }
+      }
+    };
+  }
+
+  /** Every connector's FHIR server: {@code GET [base]/metadata} with its credentials, 5 s. */
+  static HealthIndicator fhir(ServiceConfiguration config) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    return () -> {
+      Health.Builder b = Health.up();
+      for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
+        URI base = d.destination().url();
+        String url = base.toString().endsWith("/") ? base + "metadata" : base + "/metadata";
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("url", Redaction.url(base));
+        try {
+          HttpRequest.Builder req =
+              HttpRequest.newBuilder(URI.create(url))
+                  .timeout(Duration.ofSeconds(5))
+                  .header("Accept", "application/fhir+json");
+          d.destination()
+              .tokens()
+              .token()
+              .ifPresent(t -> req.header("Authorization", "Bearer " + t));
+          int status = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+          detail.put("status", status);
+          if (status >= 300) {
+            b.down();
+          }
+        } catch (Exception e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          detail.put("error", Redaction.message(describe(e)));
+          b.down();
+        }
+        b.withDetail(d.name(), detail);
+      }
+      return b.build();
+    };
+  }
+
+  /**
+   * Every stage of every connector, for the delivery group: DOWN while any stage is not running
+   * (blocked by FHIR, failed, stopped), with its error, message and retry time.
+   */
+  static HealthIndicator connectors(Supplier<Map<String, Map<StageName, StageStatus>>> statuses) {
+    return () -> {
+      Health.Builder b = Health.up();
+      for (var c : statuses.get().entrySet()) {
+        Map<String, Object> stages = new LinkedHashMap<>();
+        for (var s : c.getValue().entrySet()) {
+          StageStatus status = s.getValue();
+          if (!(status instanceof StageStatus.Running)
+              && !(status instanceof StageStatus.Starting)) {
+            b.down();
+          }
+          stages.put(s.getKey().id(), detail(status));
+        }
+        b.withDetail(c.getKey(), stages);
+      }
+      return b.build();
+    };
+  }
+
+  /**
+   * Readiness: DOWN only while a stage has failed (its thread died; the supervisor restarts it). A
+   * stage blocked by an unreachable FHIR server keeps the service ready: ingest only needs the
+   * broker. Details name the failed stages.
+   */
+  static HealthIndicator stages(Supplier<Map<String, Map<StageName, StageStatus>>> statuses) {
+    return () -> {
+      Health.Builder b = Health.up();
+      for (var c : statuses.get().entrySet()) {
+        Map<String, Object> failed = new LinkedHashMap<>();
+        for (var s : c.getValue().entrySet()) {
+          if (s.getValue() instanceof StageStatus.Failed) {
+            failed.put(s.getKey().id(), detail(s.getValue()));
+            b.down();
+          }
+        }
+        if (!failed.isEmpty()) {
+          b.withDetail(c.getKey(), failed);
+        }
+      }
+      return b.build();
+    };
+  }
+
+  /** A running stage as its state; any other with its reason, in a fixed order. */
+  private static Object detail(StageStatus status) {
+    // Ordered, so the JSON reads status, error, message, retry time (Map.of is unordered).
+    Map<String, Object> detail = new LinkedHashMap<>();
+    if (status instanceof StageStatus.Blocked bl) {
+      detail.put("status", bl.state());
+      detail.put("error", bl.errorName());
+      detail.put("message", Redaction.message(bl.message()));
+      detail.put("retryAt", bl.retryAt().toString());
+    } else if (status instanceof StageStatus.Failed f) {
+      detail.put("status", f.state());
+      detail.put("error", f.errorName());
+      detail.put("message", Redaction.message(f.message()));
+      detail.put("retryAt", f.retryAt().toString());
+    } else if (status instanceof StageStatus.Stopped st) {
+      detail.put("status", st.state());
+      detail.put("reason", Redaction.message(st.reason()));
+    } else {
+      return status.state();
+    }
+    return detail;
+  }
+
+  private static String describe(Exception e) {
+    String name = e.getClass().getSimpleName();
+    if (e.getMessage() != null) {
+      return name + ": " + e.getMessage();
+    }
+    return e instanceof java.net.ConnectException ? name + ": connection refused" : name;
+  }
+}
