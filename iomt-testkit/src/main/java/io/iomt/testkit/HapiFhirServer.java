@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -224,7 +223,7 @@ public final class HapiFhirServer implements AutoCloseable {
         OPEN_DIRECTORIES.remove(directory);
         return;
       }
-      try (Connection connection = DriverManager.getConnection(jdbcUrl, "sa", "");
+      try (Connection connection = H2Databases.dataSource(jdbcUrl).getConnection();
           Statement statement = connection.createStatement()) {
         statement.execute("SHUTDOWN");
       } catch (SQLException e) {
@@ -247,7 +246,7 @@ public final class HapiFhirServer implements AutoCloseable {
     }
     try {
       Files.createDirectories(directory);
-      try (Connection connection = DriverManager.getConnection(jdbcUrl, "sa", "");
+      try (Connection connection = H2Databases.dataSource(jdbcUrl).getConnection();
           Statement statement = connection.createStatement();
           ResultSet tables =
               statement.executeQuery(

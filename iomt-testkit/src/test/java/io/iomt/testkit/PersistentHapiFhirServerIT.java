@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -59,5 +63,35 @@ class PersistentHapiFhirServerIT {
       assertThat(updated.statusCode()).isEqualTo(200);
       assertThat(updated.headers().firstValue("ETag")).hasValue("W/\"2\"");
     }
+  }
+
+  /**
+   * Defect 19: in the demo's executable jar on Java 25, {@code DriverManager} did not see the H2
+   * driver and the server could not open its database. Taking the driver out of {@code
+   * DriverManager} recreates that here.
+   */
+  @Test
+  void opensItsDatabaseWhenDriverManagerDoesNotKnowTheH2Driver(@TempDir Path dir)
+      throws IOException, SQLException {
+    List<Driver> h2 = DriverManager.drivers().filter(d -> d instanceof org.h2.Driver).toList();
+    for (Driver driver : h2) {
+      DriverManager.deregisterDriver(driver);
+    }
+    try (HapiFhirServer server = HapiFhirServer.persistent(dir, 0)) {
+      assertThatThrownBy(() -> DriverManager.getConnection("jdbc:h2:mem:probe"))
+          .hasMessageContaining("No suitable driver");
+
+      server.start();
+
+      Patient patient = new Patient().setActive(true);
+      patient.setId("p-driverless");
+      assertThat(http.put(server.baseUrl() + "/Patient/p-driverless", patient).statusCode())
+          .isEqualTo(201);
+    } finally {
+      for (Driver driver : h2) {
+        DriverManager.registerDriver(driver);
+      }
+    }
+    assertThat(dir.resolve("hapi-fhir.mv.db")).isRegularFile();
   }
 }
