@@ -145,6 +145,12 @@ public final class HapiFhirServer implements AutoCloseable {
         port = freeLoopbackPort();
       }
       boolean schemaExists = directory != null && openDatabase();
+      // Boot with this module's class loader, whatever the calling thread's context loader: in an
+      // executable jar, a pool thread's (Java 25's common pool) is the JDK's application loader,
+      // which does not see the jar's nested libraries, and Spring then misses its own classes.
+      Thread thread = Thread.currentThread();
+      ClassLoader callers = thread.getContextClassLoader();
+      thread.setContextClassLoader(HapiFhirServer.class.getClassLoader());
       try {
         context = newApplication(schemaExists).run();
       } catch (RuntimeException e) {
@@ -152,6 +158,8 @@ public final class HapiFhirServer implements AutoCloseable {
           OPEN_DIRECTORIES.remove(directory);
         }
         throw e;
+      } finally {
+        thread.setContextClassLoader(callers);
       }
       LOG.info(
           "HAPI FHIR server serving {} after {} ms",

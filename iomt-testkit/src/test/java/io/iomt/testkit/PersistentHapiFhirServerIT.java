@@ -8,8 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
@@ -66,13 +66,15 @@ class PersistentHapiFhirServerIT {
   }
 
   /**
-   * Defect 19: in the demo's executable jar on Java 25, {@code DriverManager} did not see the H2
-   * driver and the server could not open its database. Taking the driver out of {@code
-   * DriverManager} recreates that here.
+   * Defect 19: the demo's executable jar on Java 25 started this server from a common-pool thread
+   * whose context class loader does not see the jar's libraries, and {@code DriverManager} did not
+   * know the H2 driver: the server could not open its database ("No suitable driver"), and once it
+   * could, Spring could not find its own classes. This recreates both: H2 taken out of {@code
+   * DriverManager}, and a start from a thread whose context loader is the platform loader.
    */
   @Test
-  void opensItsDatabaseWhenDriverManagerDoesNotKnowTheH2Driver(@TempDir Path dir)
-      throws IOException, SQLException {
+  void bootsFromAThreadThatSeesNoLibrariesWithoutH2InDriverManager(@TempDir Path dir)
+      throws Exception {
     List<Driver> h2 = DriverManager.drivers().filter(d -> d instanceof org.h2.Driver).toList();
     for (Driver driver : h2) {
       DriverManager.deregisterDriver(driver);
@@ -80,9 +82,23 @@ class PersistentHapiFhirServerIT {
     try (HapiFhirServer server = HapiFhirServer.persistent(dir, 0)) {
       assertThatThrownBy(() -> DriverManager.getConnection("jdbc:h2:mem:probe"))
           .hasMessageContaining("No suitable driver");
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread starter =
+          new Thread(
+              () -> {
+                try {
+                  server.start();
+                } catch (Throwable t) {
+                  failure.set(t);
+                }
+              },
+              "starter-without-libraries");
+      starter.setContextClassLoader(ClassLoader.getPlatformClassLoader());
 
-      server.start();
+      starter.start();
+      starter.join();
 
+      assertThat(failure.get()).as("start() failure").isNull();
       Patient patient = new Patient().setActive(true);
       patient.setId("p-driverless");
       assertThat(http.put(server.baseUrl() + "/Patient/p-driverless", patient).statusCode())
