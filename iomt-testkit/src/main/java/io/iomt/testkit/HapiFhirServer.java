@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -146,6 +145,12 @@ public final class HapiFhirServer implements AutoCloseable {
         port = freeLoopbackPort();
       }
       boolean schemaExists = directory != null && openDatabase();
+      // Boot with this module's class loader, whatever the calling thread's context loader: in an
+      // executable jar, a pool thread's (Java 25's common pool) is the JDK's application loader,
+      // which does not see the jar's nested libraries, and Spring then misses its own classes.
+      Thread thread = Thread.currentThread();
+      ClassLoader callers = thread.getContextClassLoader();
+      thread.setContextClassLoader(HapiFhirServer.class.getClassLoader());
       try {
         context = newApplication(schemaExists).run();
       } catch (RuntimeException e) {
@@ -153,6 +158,8 @@ public final class HapiFhirServer implements AutoCloseable {
           OPEN_DIRECTORIES.remove(directory);
         }
         throw e;
+      } finally {
+        thread.setContextClassLoader(callers);
       }
       LOG.info(
           "HAPI FHIR server serving {} after {} ms",
@@ -224,7 +231,7 @@ public final class HapiFhirServer implements AutoCloseable {
         OPEN_DIRECTORIES.remove(directory);
         return;
       }
-      try (Connection connection = DriverManager.getConnection(jdbcUrl, "sa", "");
+      try (Connection connection = H2Databases.dataSource(jdbcUrl).getConnection();
           Statement statement = connection.createStatement()) {
         statement.execute("SHUTDOWN");
       } catch (SQLException e) {
@@ -247,7 +254,7 @@ public final class HapiFhirServer implements AutoCloseable {
     }
     try {
       Files.createDirectories(directory);
-      try (Connection connection = DriverManager.getConnection(jdbcUrl, "sa", "");
+      try (Connection connection = H2Databases.dataSource(jdbcUrl).getConnection();
           Statement statement = connection.createStatement();
           ResultSet tables =
               statement.executeQuery(

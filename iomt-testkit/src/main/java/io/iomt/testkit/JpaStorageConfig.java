@@ -67,9 +67,9 @@ class JpaStorageConfig {
   @Bean(destroyMethod = "close")
   HikariDataSource dataSource(@Value("${" + JDBC_URL_PROPERTY + "}") String jdbcUrl) {
     HikariDataSource dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(jdbcUrl);
-    dataSource.setUsername("sa");
-    dataSource.setPassword("");
+    // H2's own DataSource rather than a JDBC URL, which Hikari would resolve through
+    // DriverManager (see H2Databases).
+    dataSource.setDataSource(H2Databases.dataSource(jdbcUrl));
     dataSource.setMaximumPoolSize(10);
     dataSource.setConnectionTimeout(10_000);
     dataSource.setPoolName("iomt-testkit-fhir");

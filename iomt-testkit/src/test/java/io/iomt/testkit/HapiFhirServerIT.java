@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -116,6 +118,35 @@ class HapiFhirServerIT {
 
     assertThat(http.get(url).statusCode()).isEqualTo(404);
     assertThat(http.put(url, patient(id)).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void fhirObservationsCountsTheObservationsOfADeviceByTheConnectorsDeviceId() throws IOException {
+    String device = "dev-" + UUID.randomUUID();
+    String other = "dev-" + UUID.randomUUID();
+    String deviceId = io.iomt.core.observation.ResourceIds.of("Device", null, device);
+    Device resource = new Device();
+    resource.setId(deviceId);
+    assertThat(http.put(server.baseUrl() + "/Device/" + deviceId, resource).statusCode())
+        .isEqualTo(201);
+    for (int i = 0; i < 3; i++) {
+      Observation observation = new Observation();
+      observation.setId("obs-" + UUID.randomUUID());
+      observation.setStatus(Observation.ObservationStatus.FINAL);
+      observation.getCode().setText("heart rate");
+      observation.setDevice(new Reference("Device/" + deviceId));
+      assertThat(
+              http.put(server.baseUrl() + "/Observation/" + observation.getId(), observation)
+                  .statusCode())
+          .isEqualTo(201);
+    }
+
+    assertThat(FhirObservations.countOfDevice(server.baseUrl(), device)).isEqualTo(3);
+    assertThat(FhirObservations.countsOfDevices(server.baseUrl(), List.of(other, device)))
+        .containsExactly(Map.entry(other, 0), Map.entry(device, 3));
+    assertThatThrownBy(() -> FhirObservations.countOfDevice(server.baseUrl() + "/nowhere", device))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("answered 404");
   }
 
   private static Patient patient(String id) {

@@ -41,13 +41,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hl7.fhir.r4.model.Observation;
 import org.springframework.boot.logging.LogLevel;
@@ -274,7 +271,7 @@ public final class LoadGenerator {
     Connector.Topics topics =
         new Connector.Topics(
             "e2e-" + name + "-events", "e2e-" + name + "-normalized", "e2e-" + name + "-errors");
-    createTopic(topics.source());
+    broker.createTopic(topics.source(), settings.partitions());
     log.printf(Locale.ROOT, "%s connector: producing %d messages%n", name, data.count());
     try (KafkaProducer<byte[], byte[]> producer = producer(20)) {
       List<Future<RecordMetadata>> sends = new ArrayList<>(data.count());
@@ -521,36 +518,6 @@ public final class LoadGenerator {
     return out;
   }
 
-  /**
-   * Creates a topic and waits until every partition has a leader. Not {@link
-   * EmbeddedKafkaBroker#createTopic}: on a loaded machine its describe right after the creation
-   * failed with UnknownTopicOrPartitionException, which this treats as "not yet".
-   */
-  private void createTopic(String name) throws InterruptedException {
-    KafkaClients clients = new KafkaClients(Map.of("bootstrap.servers", broker.bootstrapServers()));
-    clients.ensureTopics(List.of(new KafkaClients.TopicSpec(name, settings.partitions())));
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    try (Admin admin = clients.admin()) {
-      while (true) {
-        try {
-          TopicDescription d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
-          if (d.partitions().size() == settings.partitions()
-              && d.partitions().stream().allMatch(p -> p.leader() != null)) {
-            return;
-          }
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-            throw new IllegalStateException("cannot describe topic " + name, e.getCause());
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topic " + name + " has no leader after 60 s");
-        }
-        Thread.sleep(50);
-      }
-    }
-  }
-
   private KafkaProducer<byte[], byte[]> producer(int lingerMs) {
     Map<String, Object> p = new HashMap<>();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
@@ -558,9 +525,6 @@ public final class LoadGenerator {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-    // One request in flight: on a partition whose leadership was still settling right after topic
-    // creation, a retried batch with more batches in flight failed with an out-of-order sequence.
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 

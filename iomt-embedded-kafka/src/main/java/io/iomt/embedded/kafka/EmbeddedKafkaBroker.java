@@ -107,8 +107,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Creates a topic with {@code partitions} partitions and returns once every partition has a
-   * leader.
+   * Creates a topic with {@code partitions} partitions and returns once the broker serves it: every
+   * partition has a leader in the metadata and that leader answers requests, so a describe, produce
+   * or consume right after never meets an unknown topic or NOT_LEADER_OR_FOLLOWER. Waits at most 30
+   * s.
    *
    * @throws IllegalStateException if the topic exists or the broker is stopped
    */

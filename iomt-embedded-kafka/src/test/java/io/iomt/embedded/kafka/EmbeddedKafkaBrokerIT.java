@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -155,6 +158,45 @@ class EmbeddedKafkaBrokerIT {
       assertThatThrownBy(() -> poll(consumer, 1))
           .isInstanceOf(SaslAuthenticationException.class)
           .hasMessageContaining("Invalid username or password");
+    }
+  }
+
+  /**
+   * Defect 9: right after {@code createTopic} returned, a describe could still fail with
+   * UnknownTopicOrPartition (inside {@code createTopic} itself, too) and a first produce with
+   * NOT_LEADER_OR_FOLLOWER. The producer here does not retry, so any such error fails the test.
+   */
+  @Test
+  void aCreatedTopicIsDescribedAndProducedToAtOnceEveryTime() throws Exception {
+    Map<String, Object> noRetries =
+        Map.of(
+            ProducerConfig.RETRIES_CONFIG,
+            0,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            false,
+            ProducerConfig.ACKS_CONFIG,
+            "all");
+    try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        KafkaProducer<String, String> producer =
+            Clients.producer(broker.bootstrapServers(), noRetries)) {
+      for (int i = 0; i < 40; i++) {
+        String topic = uniqueTopic();
+        broker.createTopic(topic, 3);
+
+        TopicDescription description =
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        assertThat(description.partitions())
+            .as("partitions of %s", topic)
+            .hasSize(3)
+            .allSatisfy(p -> assertThat(p.leader()).isNotNull());
+        for (int partition = 0; partition < 3; partition++) {
+          assertThat(producer.send(new ProducerRecord<>(topic, partition, "d", "v")).get().offset())
+              .as("first offset of %s-%d", topic, partition)
+              .isZero();
+        }
+      }
     }
   }
 

@@ -1,0 +1,94 @@
+package io.iomt.testkit;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.iomt.core.observation.ResourceIds;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+
+/**
+ * Reads what the connector wrote, straight from a FHIR server: the number of Observations of a
+ * device, addressed as the connector addresses it (its Device id is {@link ResourceIds#of
+ * ResourceIds.of("Device", null, deviceIdentifier)}, the identity the connector creates with no
+ * default identifier system). Combine with {@link Await} to wait for the connector:
+ *
+ * <pre>{@code
+ * Await.untilEquals("observations of " + device,
+ *     () -> FhirObservations.countOfDevice(fhir.baseUrl(), device), 10, Duration.ofMinutes(1));
+ * }</pre>
+ *
+ * <p>Stateless and thread-safe; every call is one HTTP request (per device) with a 30 s timeout.
+ */
+public final class FhirObservations {
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private FhirObservations() {}
+
+  /**
+   * How many Observations the server holds for the device the connector knows as {@code
+   * deviceIdentifier} ({@code GET Observation?device=Device/<id>&_summary=count}).
+   *
+   * @param fhirBaseUrl the server's base URL, e.g. {@link HapiFhirServer#baseUrl()}
+   * @throws IllegalStateException if the server does not answer 200
+   * @throws UncheckedIOException if the server cannot be reached
+   */
+  public static int countOfDevice(String fhirBaseUrl, String deviceIdentifier) {
+    String deviceId = ResourceIds.of("Device", null, deviceIdentifier);
+    String url =
+        fhirBaseUrl
+            + "/Observation?device="
+            + URLEncoder.encode("Device/" + deviceId, StandardCharsets.UTF_8)
+            + "&_summary=count";
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Accept", "application/fhir+json")
+            .timeout(Duration.ofSeconds(30))
+            .GET()
+            .build();
+    HttpResponse<String> response;
+    try {
+      response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + url, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + url, e);
+    }
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(
+          "GET " + url + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return FhirContext.forR4Cached()
+        .newJsonParser()
+        .parseResource(Bundle.class, response.body())
+        .getTotal();
+  }
+
+  /**
+   * {@link #countOfDevice} for each device, in the order given: compare the result with a map of
+   * expected counts in an {@link Await} to wait for several devices at once.
+   */
+  public static Map<String, Integer> countsOfDevices(
+      String fhirBaseUrl, Collection<String> deviceIdentifiers) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String device : deviceIdentifiers) {
+      counts.put(device, countOfDevice(fhirBaseUrl, device));
+    }
+    return counts;
+  }
+}
