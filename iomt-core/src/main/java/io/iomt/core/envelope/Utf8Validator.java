@@ -36,6 +36,27 @@ public final class Utf8Validator {
     }
   }
 
+  /**
+   * The offset of the first byte of the first ill-formed UTF-8 sequence (overlong, encoded
+   * surrogate, above U+10FFFF, stray or missing continuation byte), or -1. Escapes are not looked
+   * at: for callers that check decoded text for lone surrogates themselves.
+   */
+  public static int firstInvalidByte(byte[] text) {
+    int i = 0;
+    while (i < text.length) {
+      if ((text[i] & 0xFF) < 0x80) {
+        i++;
+        continue;
+      }
+      try {
+        i = multiByte(text, i, 0, text.length);
+      } catch (InvalidDataFormatException e) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private static int escape(byte[] t, int i, int from, int to) {
     if (i + 1 >= to || t[i + 1] != 'u') {
       return i + 2;
