@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.iomt.core.envelope.JsonReadLimit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -224,14 +225,14 @@ final class MessageSplitter {
     }
 
     IngestRefusal constraint(StreamConstraintsException e) {
-      boolean depth = e.getOriginalMessage().contains("epth");
+      boolean depth = JsonReadLimit.of(e) == JsonReadLimit.NESTING_DEPTH;
       return new IngestRefusal(
           RefusalCode.INVALID_JSON,
           where()
               + " exceeds a JSON limit"
               + (depth ? " (iomt.ingest.max-nesting-depth " + limits.maxNestingDepth() + ")" : "")
               + ": "
-              + e.getOriginalMessage());
+              + JsonReadLimit.describe(e));
     }
 
     IngestRefusal notJson(JsonProcessingException e) {

@@ -151,7 +151,7 @@ class MessageSplitterTest {
             IngestRefusal.class,
             r ->
                 assertThat(r.getMessage())
-                    .contains("Number value length")
+                    .contains("a number of 5000 digits is longer than the maximum of 1000 digits")
                     .doesNotContain("nesting"));
     assertRefused(
         "{\"heartRate\": 7",
