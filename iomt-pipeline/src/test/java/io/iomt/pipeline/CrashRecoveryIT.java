@@ -6,6 +6,7 @@ import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.auth.TokenProvider;
 import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.http.RetryPolicy;
+import io.iomt.testkit.Await;
 import java.io.File;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,13 @@ class CrashRecoveryIT {
 
   private static long committedTotal(String group, String topic) {
     return PipelineIT.committed(group, topic);
+  }
+
+  /** Whether both stages committed everything: all messages normalized, no lag on either topic. */
+  private static boolean done(String normalizeGroup, String groupGroup, PipelineIT.Topics t) {
+    return lag(normalizeGroup, t.source()) == 0
+        && lag(groupGroup, t.normalized()) == 0
+        && committedTotal(normalizeGroup, t.source()) >= MESSAGES;
   }
 
   /** Every Observation of the run's devices, by identifier value, with its heart-rate value. */
@@ -172,14 +180,19 @@ class CrashRecoveryIT {
     long previousProgress = -1;
     while (kills < 3) {
       Process pipeline = startPipeline(runId, t, log, "crash-replica", "10000");
-      // Let it make some progress, then kill it at a random moment.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      // Let it make some progress (or finish, if it is that fast), then kill it at a random
+      // moment.
       long target = previousProgress + 1 + random.nextInt(1500);
-      while (System.nanoTime() < deadline
-          && committedTotal(groupGroup, t.normalized()) + committedTotal(normalizeGroup, t.source())
-              <= target) {
-        Thread.sleep(200);
-      }
+      Await.atMost(Duration.ofSeconds(120))
+          .every(Duration.ofMillis(200))
+          .until(
+              "progress beyond " + target + " committed records, or all done",
+              () ->
+                  committedTotal(groupGroup, t.normalized())
+                              + committedTotal(normalizeGroup, t.source())
+                          > target
+                      || done(normalizeGroup, groupGroup, t),
+              progressed -> progressed);
       Thread.sleep(random.nextInt(1500));
       pipeline.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       kills++;
@@ -188,13 +201,12 @@ class CrashRecoveryIT {
     }
     Process last = startPipeline(runId, t, log, "crash-replica", "10000");
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-      while (System.nanoTime() < deadline
-          && (lag(normalizeGroup, t.source()) > 0
-              || lag(groupGroup, t.normalized()) > 0
-              || committedTotal(normalizeGroup, t.source()) < MESSAGES)) {
-        Thread.sleep(500);
-      }
+      Await.atMost(Duration.ofSeconds(300))
+          .every(Duration.ofMillis(500))
+          .until(
+              "both stages done with all " + MESSAGES + " messages",
+              () -> done(normalizeGroup, groupGroup, t),
+              done -> done);
     } finally {
       last.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }

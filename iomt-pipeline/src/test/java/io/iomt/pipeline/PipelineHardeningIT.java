@@ -3,14 +3,15 @@ package io.iomt.pipeline;
 import static io.iomt.pipeline.PipelineIT.committed;
 import static io.iomt.pipeline.PipelineIT.heartRate;
 import static io.iomt.pipeline.PipelineIT.normalizeAll;
-import static io.iomt.pipeline.PipelineIT.observations;
 import static io.iomt.pipeline.PipelineIT.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.measurement.Measurement;
 import io.iomt.core.measurement.MeasurementProperty;
+import io.iomt.testkit.Await;
 import io.iomt.testkit.FaultInjectingProxy;
+import io.iomt.testkit.FhirObservations;
 import io.iomt.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -42,6 +43,9 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineHardeningIT {
   private static final int ONE_MIB = 1024 * 1024;
+
+  /** How long a test waits for the stages, a rebalance or the FHIR server. */
+  private static final Duration PATIENCE = Duration.ofMinutes(2);
 
   @BeforeAll
   static void start() throws Exception {
@@ -96,13 +100,6 @@ class PipelineHardeningIT {
     Arrays.fill(out, h.length, size - t.length, (byte) 'x');
     System.arraycopy(t, 0, out, size - t.length, t.length);
     return out;
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(100);
-    }
-    assertThat(condition.getAsBoolean()).as(what).isTrue();
   }
 
   @Test
@@ -210,7 +207,12 @@ class PipelineHardeningIT {
             flush,
             session(
                 "{\"valueType\": \"SampledData\", \"valueName\": \"v\", \"defaultPeriod\": 1000}"));
-    runUntil(before, clock, "run 1 wrote the session", () -> observations(d) == 1);
+    runUntil(
+        before,
+        clock,
+        "run 1 wrote the session",
+        () -> FhirObservations.countOfDevice(PipelineIT.fhirServer.baseUrl(), d),
+        1);
 
     // Run 2: the mapping now says Quantity; a message of the same session from before the stored
     // period, without the value, makes the merge cast the stored SampledData's template: the
@@ -227,7 +229,7 @@ class PipelineHardeningIT {
             clock,
             flush,
             session("{\"valueType\": \"Quantity\", \"valueName\": \"v\"}"));
-    runUntil(after, clock, "run 2 committed", () -> committed(group, t.normalized()) == 4);
+    runUntil(after, clock, "run 2 committed", () -> committed(group, t.normalized()), 4L);
 
     List<ConsumerRecord<byte[], byte[]>> dead = readAll(t.errors(), 1);
     assertThat(dead).hasSize(1);
@@ -238,23 +240,30 @@ class PipelineHardeningIT {
     assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.MESSAGE))
         .contains("ClassCastException");
     assertThat(MeasurementCodec.decode(dead.get(0).value()).deviceId()).isEqualTo(d);
-    assertThat(observations(d + "-other")).as("the other device's group was written").isEqualTo(1);
+    assertThat(FhirObservations.countOfDevice(PipelineIT.fhirServer.baseUrl(), d + "-other"))
+        .as("the other device's group was written")
+        .isEqualTo(1);
     assertThat(after.status()).isEqualTo(new StageStatus.Stopped("closed"));
   }
 
-  /** Runs a stage on its own thread, moving the clock on, until the condition holds; stops it. */
-  private static void runUntil(
-      GroupStage stage, MutableClock clock, String what, BooleanSupplier done)
+  /**
+   * Runs a stage on its own thread, moving the clock on, until {@code value} reads {@code
+   * expected}; stops it.
+   */
+  private static <T> void runUntil(
+      GroupStage stage, MutableClock clock, String what, Supplier<T> value, T expected)
       throws InterruptedException {
     Thread thread = new Thread(stage, "group-" + what);
     thread.start();
     try {
-      await(
+      Await.untilEquals(
           what,
           () -> {
             clock.advance(Duration.ofSeconds(2));
-            return done.getAsBoolean();
-          });
+            return value.get();
+          },
+          expected,
+          PATIENCE);
       assertThat(stage.status())
           .as("still running, not failed")
           .isEqualTo(new StageStatus.Running());
@@ -262,6 +271,10 @@ class PipelineHardeningIT {
       stage.close();
       thread.join(TimeUnit.SECONDS.toMillis(60));
     }
+  }
+
+  private static boolean allBlocked(List<StageStatus> statuses) {
+    return statuses.stream().allMatch(StageStatus.Blocked.class::isInstance);
   }
 
   private static List<Integer> assignment(String group) {
@@ -308,25 +321,26 @@ class PipelineHardeningIT {
       ta.start();
       tb.start();
       try {
-        await("both members own a partition", () -> assignment(group).equals(List.of(1, 1)));
-        await(
+        Await.untilEquals(
+            "partitions per member", () -> assignment(group), List.of(1, 1), PATIENCE);
+        Await.until(
             "both stages blocked by the outage",
             () -> {
-              if (a.status() instanceof StageStatus.Blocked
-                  && b.status() instanceof StageStatus.Blocked) {
-                return true;
+              List<StageStatus> statuses = List.of(a.status(), b.status());
+              if (!allBlocked(statuses)) {
+                clock.advance(Duration.ofSeconds(2));
               }
-              clock.advance(Duration.ofSeconds(2));
-              return false;
-            });
+              return statuses;
+            },
+            PipelineHardeningIT::allBlocked,
+            PATIENCE);
         int requestsBefore = proxy.requests().size() + proxy.faultCount();
 
         long leaving = System.nanoTime();
         a.close();
         ta.join(TimeUnit.SECONDS.toMillis(60));
-        await(
-            "the remaining member owns both partitions",
-            () -> assignment(group).equals(List.of(2)));
+        Await.untilEquals(
+            "partitions of the remaining member", () -> assignment(group), List.of(2), PATIENCE);
         long rebalanceMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leaving);
 
         assertThat(ta.isAlive()).as("the leaving member is gone").isFalse();
@@ -337,11 +351,17 @@ class PipelineHardeningIT {
 
         proxy.clearFaults();
         clock.advance(Duration.ofSeconds(5));
-        await(
-            "everything written once FHIR is back",
-            () -> committed(group, t.normalized()) == bodies.size());
+        Await.untilEquals(
+            "records committed once FHIR is back",
+            () -> committed(group, t.normalized()),
+            (long) bodies.size(),
+            PATIENCE);
         for (int device = 0; device < 10; device++) {
-          assertThat(observations(run + "-" + device)).as("device %d", device).isEqualTo(2);
+          assertThat(
+                  FhirObservations.countOfDevice(
+                      PipelineIT.fhirServer.baseUrl(), run + "-" + device))
+              .as("device %d", device)
+              .isEqualTo(2);
         }
         assertThat(readAll(t.errors(), 1)).as("no dead letters").isEmpty();
       } finally {

@@ -9,15 +9,16 @@ import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.core.retry.Backoff;
 import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import io.iomt.fhir.FhirDestination;
-import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.auth.TokenProvider;
-import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.http.RetryPolicy;
 import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.fhir.write.ObservationWriter;
+import io.iomt.testkit.Await;
 import io.iomt.testkit.FaultInjectingProxy;
+import io.iomt.testkit.FhirObservations;
 import io.iomt.testkit.HapiFhirServer;
 import io.iomt.testkit.MutableClock;
+import io.iomt.testkit.SampleMessages;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -127,16 +127,11 @@ class PipelineIT {
     }
   }
 
+  private static final Instant T0 = Instant.parse("2026-01-01T10:00:00Z");
+
+  /** A heart rate at {@code second} (0 to 59) after 10:00 on 1 January 2026. */
   static String heartRate(String device, String patient, int second, int value) {
-    return "{\"deviceId\":\""
-        + device
-        + "\",\"patientId\":\""
-        + patient
-        + "\",\"endDate\":\"2026-01-01T10:00:"
-        + String.format("%02d", second)
-        + "Z\",\"heartRate\":"
-        + value
-        + "}";
+    return SampleMessages.heartRate(device, patient, T0.plusSeconds(second), value);
   }
 
   static ObservationWriter writer(String fhirUrl) {
@@ -215,25 +210,24 @@ class PipelineIT {
     return out;
   }
 
-  static int observations(String device) {
-    FhirHttp http =
-        new FhirHttp(
-            URI.create(fhirServer.baseUrl()),
-            TokenProvider.none(),
-            RetryPolicy.DEFAULT,
-            d -> {},
-            Duration.ofSeconds(30));
-    String deviceId = io.iomt.core.observation.ResourceIds.of("Device", null, device);
-    return FhirResources.parse(
-            http.get("Observation?device=Device/" + deviceId + "&_summary=count").body(),
-            Bundle.class)
-        .getTotal();
-  }
-
+  /**
+   * Runs the stage until its group has committed {@code records} source records (at most 2 min).
+   */
   static void normalizeAll(NormalizeStage stage, Topics t, int records) {
-    for (int i = 0; i < 50 && committed("normalize-" + t.source(), t.source()) < records; i++) {
-      stage.runOnce();
-    }
+    String group = "normalize-" + t.source();
+    // runOnce polls the source for up to 200 ms itself: no pause between two rounds.
+    Await.atMost(Duration.ofMinutes(2))
+        .every(Duration.ofMillis(1))
+        .until(
+            "records committed by " + group,
+            () -> {
+              long committed = committed(group, t.source());
+              if (committed < records) {
+                stage.runOnce();
+              }
+              return committed;
+            },
+            committed -> committed >= records);
   }
 
   static void pollUntilBuffered(GroupStage stage, int rounds) {
@@ -263,12 +257,12 @@ class PipelineIT {
     assertThat(committed("group-" + t.normalized(), t.normalized()))
         .as("nothing is committed before the flush policy fires")
         .isZero();
-    assertThat(observations(d1)).isZero();
+    assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d1)).isZero();
 
     clock.advance(Duration.ofSeconds(3));
     group.runOnce();
-    assertThat(observations(d1)).isEqualTo(10);
-    assertThat(observations(d2)).isEqualTo(10);
+    assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d1)).isEqualTo(10);
+    assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d2)).isEqualTo(10);
     assertThat(committed("group-" + t.normalized(), t.normalized())).isEqualTo(20);
     assertThat(group.status()).isEqualTo(new StageStatus.Running());
   }
@@ -305,7 +299,7 @@ class PipelineIT {
     pollUntilBuffered(group, 10);
     clock.advance(Duration.ofSeconds(3));
     group.runOnce();
-    assertThat(observations(d)).isEqualTo(2);
+    assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d)).isEqualTo(2);
   }
 
   @Test
@@ -331,7 +325,7 @@ class PipelineIT {
       clock.advance(Duration.ofSeconds(2));
       group.runOnce();
       assertThat(group.status()).isEqualTo(new StageStatus.Running());
-      assertThat(observations(d)).isEqualTo(2);
+      assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d)).isEqualTo(2);
       assertThat(committed("group-" + t.normalized(), t.normalized())).isEqualTo(2);
       assertThat(readAll(t.errors(), 1)).isEmpty();
     }

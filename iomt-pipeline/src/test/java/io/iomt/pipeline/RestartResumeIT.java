@@ -2,6 +2,8 @@ package io.iomt.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iomt.testkit.Await;
+import io.iomt.testkit.FhirObservations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,16 +35,16 @@ class RestartResumeIT {
   }
 
   /** Waits until both stages committed {@code messages} source records and have no lag. */
-  private static void awaitDone(String connector, PipelineIT.Topics t, int messages)
-      throws InterruptedException {
+  private static void awaitDone(String connector, PipelineIT.Topics t, int messages) {
     String normalize = Connector.groupId(connector, StageName.NORMALIZE);
     String group = Connector.groupId(connector, StageName.GROUP);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
-    while (System.nanoTime() < deadline
-        && (PipelineIT.committed(normalize, t.source()) < messages
-            || CrashRecoveryIT.lag(group, t.normalized()) > 0)) {
-      Thread.sleep(100);
-    }
+    Await.until(
+        "both stages done with " + messages + " messages",
+        () ->
+            PipelineIT.committed(normalize, t.source()) >= messages
+                && CrashRecoveryIT.lag(group, t.normalized()) == 0,
+        done -> done,
+        Duration.ofMinutes(4));
     assertThat(PipelineIT.committed(normalize, t.source())).isEqualTo(messages);
     assertThat(CrashRecoveryIT.lag(group, t.normalized())).isZero();
   }
@@ -81,7 +83,9 @@ class RestartResumeIT {
         .as("resumed before the killed member's session (%s) could have expired", OLD_SESSION)
         .isLessThan(OLD_SESSION);
     for (int device = 0; device < 10; device++) {
-      assertThat(PipelineIT.observations(run + "-" + device)).isEqualTo(20);
+      assertThat(
+              FhirObservations.countOfDevice(PipelineIT.fhirServer.baseUrl(), run + "-" + device))
+          .isEqualTo(20);
     }
   }
 }

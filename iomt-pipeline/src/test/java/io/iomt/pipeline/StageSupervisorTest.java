@@ -3,6 +3,7 @@ package io.iomt.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iomt.core.retry.Backoff;
+import io.iomt.testkit.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,12 +57,11 @@ class StageSupervisorTest {
     }
   }
 
-  private static void awaitStatus(StageSupervisor s, Class<? extends StageStatus> state)
-      throws InterruptedException {
-    for (int i = 0; i < 500 && !state.isInstance(s.status()); i++) {
-      Thread.sleep(10);
-    }
-    assertThat(s.status()).isInstanceOf(state);
+  private static void awaitStatus(StageSupervisor s, Class<? extends StageStatus> state) {
+    Await.atMost(Duration.ofSeconds(10))
+        .every(Duration.ofMillis(10))
+        .untilSatisfies(
+            "the supervisor's status", s::status, status -> assertThat(status).isInstanceOf(state));
   }
 
   @Test
@@ -120,9 +120,9 @@ class StageSupervisorTest {
             Clock.systemUTC());
     supervisor.start();
     try {
-      for (int i = 0; i < 500 && created.get() < 4; i++) {
-        Thread.sleep(10);
-      }
+      Await.atMost(Duration.ofSeconds(10))
+          .every(Duration.ofMillis(10))
+          .until("stages created", created::get, n -> n >= 4);
       awaitStatus(supervisor, StageStatus.Running.class);
       assertThat(created).hasValue(4);
     } finally {

@@ -2,9 +2,12 @@ package io.iomt.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iomt.testkit.Await;
 import io.iomt.testkit.FaultInjectingProxy;
+import io.iomt.testkit.FhirObservations;
 import io.iomt.testkit.HapiFhirServer;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +40,20 @@ class FhirCredentialsIT {
         assertThat(service.ingest("test", "[" + String.join(",", batch) + "]").statusCode())
             .isEqualTo(202);
 
-        String ready = "";
-        for (int i = 0; i < 120 && !ready.contains("UnauthorizedAccessFhirServiceException"); i++) {
-          Thread.sleep(500);
-          ready = service.get("/actuator/health/delivery", RunningService.API_KEY).body();
-        }
+        String ready =
+            Await.atMost(Duration.ofMinutes(2))
+                .every(Duration.ofMillis(500))
+                .until(
+                    "UnauthorizedAccessFhirServiceException in /actuator/health/delivery",
+                    () -> service.read("/actuator/health/delivery", RunningService.API_KEY).body(),
+                    b -> b.contains("UnauthorizedAccessFhirServiceException"));
         assertThat(ready)
             .contains("\"status\":\"blocked\",\"error\":\"UnauthorizedAccessFhirServiceException\"")
             .contains("\"fhir\":{\"status\":\"DOWN\"")
             .doesNotContain(TOKEN);
         assertThat(service.get("/actuator/prometheus", RunningService.API_KEY).body())
             .contains("name=\"UnauthorizedAccessFhirServiceException\"");
-        assertThat(FhirCounts.observations(fhirUrl, device)).isZero();
+        assertThat(FhirObservations.countOfDevice(fhirUrl, device)).isZero();
 
         proxy.clearFaults();
         assertThat(FhirCounts.awaitObservations(fhirUrl, device, 10)).isEqualTo(10);

@@ -2,8 +2,10 @@ package io.iomt.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iomt.testkit.Await;
 import io.iomt.testkit.FaultInjectingProxy;
 import io.iomt.testkit.HapiFhirServer;
 import java.net.http.HttpResponse;
@@ -58,6 +60,7 @@ class HealthGroupsIT {
             await(
                 service,
                 "/actuator/health/delivery",
+                "the group stage blocked",
                 h ->
                     "blocked"
                         .equals(h.at("/components/connectors/details/test/group/status").asText()));
@@ -131,6 +134,7 @@ class HealthGroupsIT {
                 await(
                         service,
                         "/actuator/health/delivery",
+                        "UP",
                         h -> "UP".equals(h.path("status").asText()))
                     .path("status")
                     .asText())
@@ -143,15 +147,24 @@ class HealthGroupsIT {
     return JSON.readTree(r.body());
   }
 
-  /** Polls a health endpoint with the API key until {@code done} holds; the last answer. */
-  private static JsonNode await(RunningService service, String path, Predicate<JsonNode> done)
-      throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    JsonNode health = json(service.get(path, RunningService.API_KEY));
-    while (!done.test(health) && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-      health = json(service.get(path, RunningService.API_KEY));
-    }
-    return health;
+  /**
+   * Reads a health endpoint with the API key until {@code done} holds (at most {@link #PATIENCE});
+   * the answer that met it.
+   */
+  private static JsonNode await(
+      RunningService service, String path, String what, Predicate<JsonNode> done) {
+    return Await.atMost(PATIENCE)
+        .every(Duration.ofMillis(250))
+        .until(
+            path + ": " + what,
+            () -> {
+              String body = service.read(path, RunningService.API_KEY).body();
+              try {
+                return JSON.readTree(body);
+              } catch (JsonProcessingException e) {
+                throw new IllegalStateException(path + " answered no JSON: " + body, e);
+              }
+            },
+            done);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.iomt.testkit.Await;
 import io.iomt.testkit.HapiFhirServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
@@ -365,13 +366,20 @@ class IngestHardeningIT {
     try (KafkaConsumer<byte[], byte[]> c =
         service.bean(KafkaRuntime.class).clients().consumer("reader-" + UUID.randomUUID())) {
       c.subscribe(List.of(topic));
-      for (int i = 0; i < 40 && found.size() < expected; i++) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(250))) {
-          if (new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {
-            found.add(r);
-          }
-        }
-      }
+      // The poll itself waits; no pause between two polls.
+      Await.atMost(Duration.ofSeconds(30))
+          .every(Duration.ofMillis(1))
+          .until(
+              "records containing " + marker + " in " + topic + " (at least " + expected + ")",
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(250))) {
+                  if (new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {
+                    found.add(r);
+                  }
+                }
+                return found.size();
+              },
+              n -> n >= expected);
       // A little longer, to see nothing more than expected arrives.
       for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
         if (new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {

@@ -9,6 +9,8 @@ import io.iomt.core.measurement.MeasurementProperty;
 import io.iomt.pipeline.DeadLetters;
 import io.iomt.pipeline.KafkaClients;
 import io.iomt.pipeline.MeasurementCodec;
+import io.iomt.testkit.Await;
+import io.iomt.testkit.FhirObservations;
 import io.iomt.testkit.HapiFhirServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,11 +21,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -123,12 +128,17 @@ class ReliabilityIT {
       }
       // What operators see while FHIR is away: still ready (ingest works), but the delivery
       // group DOWN: FHIR down, the group stage blocked.
-      long deadline = stopped + OUTAGE.minusSeconds(3).toNanos();
-      JsonNode delivery = delivery();
-      while (!groupBlocked(delivery) && System.nanoTime() < deadline) {
-        Thread.sleep(250);
-        delivery = delivery();
-      }
+      // Read while the outage lasts: until 3 s before its end.
+      Duration outageLeft =
+          Duration.ofNanos(
+              Math.max(0, stopped + OUTAGE.minusSeconds(3).toNanos() - System.nanoTime()));
+      JsonNode delivery =
+          Await.atMost(outageLeft)
+              .every(Duration.ofMillis(250))
+              .until(
+                  "the group stage blocked in /actuator/health/delivery",
+                  this::deliveryRead,
+                  ReliabilityIT::groupBlocked);
       assertThat(fhir.isRunning()).isFalse();
       assertThat(readiness().path("status").asText())
           .as("readiness during the FHIR outage")
@@ -168,7 +178,8 @@ class ReliabilityIT {
     assertThat(counts)
         .as("Observations per device after the outage (expected %d each)", perDevice)
         .isEqualTo(expected);
-    assertThat(recount(expected.keySet())).isEqualTo(expected);
+    assertThat(FhirObservations.countsOfDevices(fhir.baseUrl(), expected.keySet()))
+        .isEqualTo(expected);
 
     JsonNode ready = awaitDelivery("UP", Duration.ofSeconds(60));
     assertThat(ready.path("status").asText())
@@ -346,11 +357,12 @@ class ReliabilityIT {
     assertThat(unmatched).as("poison messages never dead-lettered").isEmpty();
 
     // None of the poison became an Observation, and no more than 990 good ones arrived.
-    assertThat(recount(expected.keySet())).isEqualTo(expected);
+    assertThat(FhirObservations.countsOfDevices(fhir.baseUrl(), expected.keySet()))
+        .isEqualTo(expected);
     for (String bad : poison.keySet()) {
       Matcher device = Pattern.compile("\"deviceId\":\"([^\"]+)\"").matcher(bad);
       if (device.find()) {
-        assertThat(FhirCounts.observations(fhir.baseUrl(), device.group(1)))
+        assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), device.group(1)))
             .as("Observations of %s", device.group(1))
             .isZero();
       }
@@ -385,25 +397,16 @@ class ReliabilityIT {
         .formatted(device, device, at, value);
   }
 
-  private void awaitFirstObservation(Iterable<String> devices) throws InterruptedException {
-    long deadline = System.nanoTime() + CATCH_UP.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String d : devices) {
-        if (FhirCounts.observations(fhir.baseUrl(), d) > 0) {
-          return;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no Observation of " + devices + " arrived in " + CATCH_UP);
-  }
-
-  private Map<String, Integer> recount(Iterable<String> devices) {
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    for (String d : devices) {
-      counts.put(d, FhirCounts.observations(fhir.baseUrl(), d));
-    }
-    return counts;
+  private void awaitFirstObservation(Collection<String> devices) {
+    Await.atMost(CATCH_UP)
+        .every(Duration.ofMillis(200))
+        .until(
+            "an Observation of one of " + devices,
+            () ->
+                devices.stream()
+                    .filter(d -> FhirObservations.countOfDevice(fhir.baseUrl(), d) > 0)
+                    .findFirst(),
+            Optional::isPresent);
   }
 
   private JsonNode readiness() throws Exception {
@@ -425,19 +428,33 @@ class ReliabilityIT {
     return health;
   }
 
+  /**
+   * {@link #delivery()} as a value to await: a failed read, its HTTP status check included, ends
+   * the wait at once instead of being read again.
+   */
+  private JsonNode deliveryRead() {
+    try {
+      return delivery();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the delivery group", e);
+    } catch (Exception | AssertionError e) {
+      throw new IllegalStateException("reading the delivery group failed: " + e.getMessage(), e);
+    }
+  }
+
   private static boolean groupBlocked(JsonNode delivery) {
     return "blocked"
         .equals(delivery.at("/components/connectors/details/test/group/status").asText());
   }
 
-  private JsonNode awaitDelivery(String status, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode health = delivery();
-    while (!status.equals(health.path("status").asText()) && System.nanoTime() < deadline) {
-      Thread.sleep(250);
-      health = delivery();
-    }
-    return health;
+  private JsonNode awaitDelivery(String status, Duration timeout) {
+    return Await.atMost(timeout)
+        .every(Duration.ofMillis(250))
+        .until(
+            "/actuator/health/delivery " + status,
+            this::deliveryRead,
+            health -> status.equals(health.path("status").asText()));
   }
 
   /** {@code iomt_errors_total} of connector {@code test}, summed by "name/stage". */
@@ -466,16 +483,16 @@ class ReliabilityIT {
 
   /** Dead letters whose original bytes mention {@code run}, once {@code expected} are there. */
   private List<ConsumerRecord<byte[], byte[]>> awaitDeadLetters(
-      String run, int expected, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<ConsumerRecord<byte[], byte[]>> ours =
-          readToEnd("test-errors").stream().filter(r -> text(r.value()).contains(run)).toList();
-      if (ours.size() >= expected || System.nanoTime() >= deadline) {
-        return ours;
-      }
-      Thread.sleep(500);
-    }
+      String run, int expected, Duration timeout) {
+    return Await.atMost(timeout)
+        .every(Duration.ofMillis(500))
+        .until(
+            expected + " dead letters of " + run,
+            () ->
+                readToEnd("test-errors").stream()
+                    .filter(r -> text(r.value()).contains(run))
+                    .toList(),
+            ours -> ours.size() >= expected);
   }
 
   /** Every record of a topic, from the beginning to its current end. */
@@ -490,11 +507,23 @@ class ReliabilityIT {
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
       List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
-        consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-      }
+      // The poll itself waits; no pause between two polls.
+      Await.atMost(Duration.ofSeconds(60))
+          .every(Duration.ofMillis(1))
+          .untilEquals(
+              "records of " + topic + " left to read to its end",
+              () -> {
+                long left =
+                    partitions.stream()
+                        .mapToLong(tp -> end.get(tp) - consumer.position(tp))
+                        .filter(n -> n > 0)
+                        .sum();
+                if (left > 0) {
+                  consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+                }
+                return left;
+              },
+              0L);
       return out;
     }
   }
@@ -506,15 +535,20 @@ class ReliabilityIT {
       TopicPartition tp = new TopicPartition(topic, partition);
       consumer.assign(List.of(tp));
       consumer.seek(tp, offset);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.offset() == offset) {
-            return r.value();
-          }
-        }
-      }
-      throw new AssertionError("no record at " + tp + "@" + offset);
+      // The poll itself waits; no pause between two polls.
+      return Await.atMost(Duration.ofSeconds(30))
+          .every(Duration.ofMillis(1))
+          .until(
+              "the record at " + tp + "@" + offset,
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                  if (r.offset() == offset) {
+                    return r.value();
+                  }
+                }
+                return null;
+              },
+              Objects::nonNull);
     }
   }
 

@@ -77,6 +77,21 @@ final class RunningService implements AutoCloseable {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * {@link #get} for a value read in an {@code Await}: a request that cannot be sent or answered
+   * ends the wait at once, as an {@link IllegalStateException}.
+   */
+  HttpResponse<String> read(String path, String apiKey) {
+    try {
+      return get(path, apiKey);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading " + path, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read " + path, e);
+    }
+  }
+
   <T> T bean(Class<T> type) {
     return context.getBean(type);
   }

@@ -3,16 +3,20 @@ package io.iomt.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.testkit.Await;
 import io.iomt.testkit.HapiFhirServer;
+import io.iomt.testkit.SampleMessages;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -54,9 +58,11 @@ class ServiceIT {
     }
   }
 
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  /** A heart rate of patient {@code p-<device>} at {@code second} (0 to 59) after 10:00. */
   static String heartRate(String device, int second, int value) {
-    return "{\"deviceId\":\"%s\",\"patientId\":\"p-%s\",\"endDate\":\"2026-03-01T10:00:%02dZ\",\"heartRate\":%d}"
-        .formatted(device, device, second, value);
+    return SampleMessages.heartRate(device, "p-" + device, T0.plusSeconds(second), value);
   }
 
   @Test
@@ -146,12 +152,14 @@ class ServiceIT {
     service.ingest("test", "{\"deviceId\":\"" + device + "\",\"unmapped\":true}");
     FhirCounts.awaitObservations(fhir.baseUrl(), device, 1);
 
-    String metrics = "";
-    for (int i = 0; i < 60 && !metrics.contains("iomt_consumer_lag_records{"); i++) {
-      // The lag gauge appears after the first refresh (every 10 s).
-      Thread.sleep(500);
-      metrics = service.get("/actuator/prometheus", RunningService.API_KEY).body();
-    }
+    // The lag gauge appears after the first refresh (every 10 s).
+    String metrics =
+        Await.atMost(Duration.ofSeconds(60))
+            .every(Duration.ofMillis(500))
+            .until(
+                "the consumer lag gauge in /actuator/prometheus",
+                () -> service.read("/actuator/prometheus", RunningService.API_KEY).body(),
+                m -> m.contains("iomt_consumer_lag_records{"));
     assertThat(metrics)
         .contains("iomt_incoming_messages_total{application=\"iomt-connector\",connector=\"test\"}")
         .contains("iomt_normalized_messages_total{")
@@ -175,12 +183,12 @@ class ServiceIT {
     // Delivery depends on FHIR answering GET /metadata within 5 s and on no write being blocked:
     // on a loaded machine HAPI may miss that once, so wait for it to settle.
     HttpResponse<String> delivery =
-        service.get("/actuator/health/delivery", RunningService.API_KEY);
-    for (int i = 0; i < 120 && delivery.statusCode() != 200; i++) {
-      Thread.sleep(500);
-      delivery = service.get("/actuator/health/delivery", RunningService.API_KEY);
-    }
-    assertThat(delivery.statusCode()).as(delivery.body()).isEqualTo(200);
+        Await.atMost(Duration.ofMinutes(2))
+            .every(Duration.ofMillis(500))
+            .untilSatisfies(
+                "/actuator/health/delivery answering 200",
+                () -> service.read("/actuator/health/delivery", RunningService.API_KEY),
+                r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
     assertThat(delivery.body())
         .contains("\"broker\":{\"status\":\"UP\"")
         .contains("\"fhir\":{\"status\":\"UP\"")
@@ -217,18 +225,23 @@ class ServiceIT {
   }
 
   private static ConsumerRecord<byte[], byte[]> lastRecord(String topic, String containing) {
-    ConsumerRecord<byte[], byte[]> found = null;
     try (KafkaConsumer<byte[], byte[]> c = clients().consumer("reader-" + UUID.randomUUID())) {
       c.subscribe(List.of(topic));
-      for (int i = 0; i < 40 && found == null; i++) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(250))) {
-          if (new String(r.value(), StandardCharsets.UTF_8).contains(containing)) {
-            found = r;
-          }
-        }
-      }
+      // The poll itself waits; no pause between two polls.
+      return Await.atMost(Duration.ofSeconds(30))
+          .every(Duration.ofMillis(1))
+          .until(
+              "a record containing " + containing + " in " + topic,
+              () -> {
+                ConsumerRecord<byte[], byte[]> found = null;
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(250))) {
+                  if (new String(r.value(), StandardCharsets.UTF_8).contains(containing)) {
+                    found = r;
+                  }
+                }
+                return found;
+              },
+              Objects::nonNull);
     }
-    assertThat(found).as("a record containing " + containing + " in " + topic).isNotNull();
-    return found;
   }
 }

@@ -2,10 +2,12 @@ package io.iomt.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iomt.testkit.Await;
 import io.iomt.testkit.HapiFhirServer;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +47,14 @@ class ServiceRestartIT {
   }
 
   /** The group stage reports the unreachable FHIR server before the service is stopped. */
-  private static void awaitBlocked(RunningService service) throws Exception {
-    String body = "";
-    for (int i = 0; i < 120 && !body.contains("FhirServiceUnavailableException"); i++) {
-      Thread.sleep(500);
-      body = service.get("/actuator/health/delivery", RunningService.API_KEY).body();
-    }
+  private static void awaitBlocked(RunningService service) {
+    String body =
+        Await.atMost(Duration.ofMinutes(2))
+            .every(Duration.ofMillis(500))
+            .until(
+                "FhirServiceUnavailableException in /actuator/health/delivery",
+                () -> service.read("/actuator/health/delivery", RunningService.API_KEY).body(),
+                b -> b.contains("FhirServiceUnavailableException"));
     assertThat(body)
         .contains("\"fhir\":{\"status\":\"DOWN\"")
         .contains("\"status\":\"blocked\",\"error\":\"FhirServiceUnavailableException\"");
