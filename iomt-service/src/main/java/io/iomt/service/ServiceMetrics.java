@@ -54,6 +54,7 @@ public final class ServiceMetrics {
     for (String state : STATES) {
       Gauge.builder("iomt.stage.state", status, s -> s.get().state().equals(state) ? 1.0 : 0.0)
           .description("1 for the state the stage is in, 0 for the others")
+          .strongReference(true) // the supplier lives nowhere else: a weak one reads NaN after GC
           .tag("connector", connector)
           .tag("stage", stage.id())
           .tag("state", state)

@@ -173,7 +173,13 @@ class ServiceIT {
         .contains("iomt_ingest_messages_total{")
         .containsPattern(
             "iomt_consumer_lag_records\\{application=\"iomt-connector\",connector=\"test\","
-                + "stage=\"group\"} \\d");
+                + "stage=\"group\"} \\d")
+        .contains(
+            "iomt_stage_state{application=\"iomt-connector\",connector=\"test\",stage=\"group\","
+                + "state=\"running\"} 1.0")
+        .contains(
+            "iomt_stage_state{application=\"iomt-connector\",connector=\"test\",stage=\"normalize\","
+                + "state=\"failed\"} 0.0");
 
     HttpResponse<String> ready = service.get("/actuator/health/readiness", RunningService.API_KEY);
     assertThat(ready.statusCode()).isEqualTo(200);
