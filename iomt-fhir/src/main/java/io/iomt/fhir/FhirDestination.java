@@ -2,6 +2,7 @@ package io.iomt.fhir;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.iomt.core.observation.ObservationFactory;
+import io.iomt.core.retry.Backoff;
 import io.iomt.fhir.auth.TokenProvider;
 import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.http.RetryPolicy;
@@ -13,7 +14,6 @@ import io.iomt.fhir.write.ObservationWriter;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where a connector writes: the FHIR server's base URL, how it authenticates, and how devices and
@@ -46,13 +46,7 @@ public record FhirDestination(
   public FhirResources resources(Clock clock) {
     return new FhirResources(
         new FhirHttp(
-            url,
-            tokens,
-            retry,
-            Sleeper.SYSTEM,
-            requestTimeout,
-            clock,
-            ThreadLocalRandom.current()));
+            url, tokens, retry, Sleeper.SYSTEM, requestTimeout, clock, Backoff.CALLING_THREAD));
   }
 
   /**

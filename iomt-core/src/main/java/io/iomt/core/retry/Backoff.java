@@ -32,9 +32,27 @@ public record Backoff(Duration initial, Duration max, RandomGenerator random, Cl
     }
   }
 
-  /** Jitter from {@link ThreadLocalRandom}, time from the UTC system clock. */
+  /**
+   * {@link ThreadLocalRandom} of whichever thread asks. Holding {@code ThreadLocalRandom.current()}
+   * of the constructing thread would read another thread's uninitialized seed, so every replica
+   * would draw the same "random" delays and retry in lockstep.
+   */
+  public static final RandomGenerator CALLING_THREAD =
+      new RandomGenerator() {
+        @Override
+        public long nextLong() {
+          return ThreadLocalRandom.current().nextLong();
+        }
+
+        @Override
+        public long nextLong(long bound) {
+          return ThreadLocalRandom.current().nextLong(bound);
+        }
+      };
+
+  /** Jitter from the calling thread's {@link ThreadLocalRandom}, time from the UTC clock. */
   public static Backoff of(Duration initial, Duration max) {
-    return new Backoff(initial, max, ThreadLocalRandom.current(), Clock.systemUTC());
+    return new Backoff(initial, max, CALLING_THREAD, Clock.systemUTC());
   }
 
   /** The same steps with another clock (a stage's or a test's). */

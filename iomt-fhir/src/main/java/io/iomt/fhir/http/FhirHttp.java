@@ -54,7 +54,7 @@ public final class FhirHttp {
   /** A client whose backoff jitter comes from {@link ThreadLocalRandom} and time from UTC. */
   public FhirHttp(
       URI base, TokenProvider tokens, RetryPolicy retry, Sleeper sleeper, Duration timeout) {
-    this(base, tokens, retry, sleeper, timeout, Clock.systemUTC(), ThreadLocalRandom.current());
+    this(base, tokens, retry, sleeper, timeout, Clock.systemUTC(), Backoff.CALLING_THREAD);
   }
 
   /**

@@ -133,18 +133,27 @@ public final class IdentityResolver {
         Optional<Patient> named =
             fhir.findByIdentifier(Patient.class, config.patientSystem(), key.patientId());
         if (named.isEmpty() || !named.get().getIdElement().getIdPart().equals(linkedId)) {
-          throw new PatientDeviceMismatchException(
-              "Device '"
-                  + key.deviceId()
-                  + "' is linked to Patient/"
-                  + linkedId
-                  + ", not to the patient '"
-                  + key.patientId()
-                  + "' the measurement names");
+          throw deviceLinkedElsewhere(key.deviceId(), key.patientId(), linkedId);
         }
       }
     }
     return linkedId;
+  }
+
+  /**
+   * The error for a Device linked to another Patient than the measurement names; shared with the
+   * in-memory writer so that both say the same.
+   */
+  public static PatientDeviceMismatchException deviceLinkedElsewhere(
+      String deviceIdentifier, String patientIdentifier, String linkedPatientId) {
+    return new PatientDeviceMismatchException(
+        "Device '"
+            + deviceIdentifier
+            + "' is linked to Patient/"
+            + linkedPatientId
+            + ", not to the patient '"
+            + patientIdentifier
+            + "' the measurement names");
   }
 
   private String ensurePatient(String patientIdentifier) {

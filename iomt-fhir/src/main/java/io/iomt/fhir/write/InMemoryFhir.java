@@ -3,7 +3,6 @@ package io.iomt.fhir.write;
 import io.iomt.core.error.DeviceNotFoundException;
 import io.iomt.core.error.FhirResourceNotFoundException;
 import io.iomt.core.error.FhirServiceUnavailableException;
-import io.iomt.core.error.PatientDeviceMismatchException;
 import io.iomt.core.error.ResourceIdentityNotDefinedException;
 import io.iomt.core.error.UnauthorizedAccessFhirServiceException;
 import io.iomt.core.observation.GroupKey;
@@ -128,14 +127,7 @@ final class InMemoryFhir {
     if (c.type() == ResolutionType.CREATE && !blank(key.patientId())) {
       String expected = ResourceIds.of("Patient", c.patientSystem(), key.patientId());
       if (!linkedId.equals(expected) && !linkedId.equals(patients.get(key.patientId()))) {
-        throw new PatientDeviceMismatchException(
-            "Device '"
-                + key.deviceId()
-                + "' is linked to Patient/"
-                + linkedId
-                + ", not to the patient '"
-                + key.patientId()
-                + "' the measurement names");
+        throw IdentityResolver.deviceLinkedElsewhere(key.deviceId(), key.patientId(), linkedId);
       }
     }
     return linkedId;
