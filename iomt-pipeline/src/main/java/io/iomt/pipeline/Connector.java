@@ -6,8 +6,10 @@ import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.core.retry.Backoff;
 import io.iomt.fhir.write.ObservationWriter;
+import io.iomt.pipeline.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -60,18 +62,43 @@ public final class Connector implements AutoCloseable {
     this.group = group;
   }
 
-  /** Creates missing topics, then starts both stages. */
+  /** Creates missing topics, then starts both stages, reading the source topic. */
   public static Connector start(
       Settings s,
       KafkaClients clients,
       Supplier<ObservationWriter> writers,
       StageMetrics metrics,
       Clock clock) {
-    clients.ensureTopics(
-        List.of(
-            new KafkaClients.TopicSpec(s.topics().source(), s.partitions()),
-            new KafkaClients.TopicSpec(s.topics().normalized(), s.partitions()),
-            new KafkaClients.TopicSpec(s.topics().errors(), 1)));
+    return start(s, clients, null, writers, metrics, clock);
+  }
+
+  /**
+   * Creates missing topics, then starts both stages.
+   *
+   * @param externalSource opens the source the normalize stage reads, e.g. an Event Hub over AMQP,
+   *     once per stage start (again after each failure); null to read the source topic of the
+   *     connector's broker as a consumer group, in which case the source topic is created too
+   */
+  public static Connector start(
+      Settings s,
+      KafkaClients clients,
+      Supplier<EventSource> externalSource,
+      Supplier<ObservationWriter> writers,
+      StageMetrics metrics,
+      Clock clock) {
+    List<KafkaClients.TopicSpec> topics = new ArrayList<>();
+    if (externalSource == null) {
+      topics.add(new KafkaClients.TopicSpec(s.topics().source(), s.partitions()));
+    }
+    topics.add(new KafkaClients.TopicSpec(s.topics().normalized(), s.partitions()));
+    topics.add(new KafkaClients.TopicSpec(s.topics().errors(), 1));
+    clients.ensureTopics(topics);
+    Supplier<EventSource> sources =
+        externalSource != null
+            ? externalSource
+            : () ->
+                new KafkaEventSource(
+                    clients.consumer(groupId(s.name(), StageName.NORMALIZE)), s.topics().source());
     Normalizer normalizer = new Normalizer(s.deviceMapping(), new EnvelopeReader(s.limits()));
     DeadLetters deadLetters = new DeadLetters(s.topics().errors(), clients.maxRequestSize());
     Backoff restarts = Backoff.of(RESTART_INITIAL, RESTART_MAX);
@@ -80,9 +107,7 @@ public final class Connector implements AutoCloseable {
             "iomt-" + s.name() + "-normalize",
             status ->
                 new NormalizeStage(
-                    new KafkaEventSource(
-                        clients.consumer(groupId(s.name(), StageName.NORMALIZE)),
-                        s.topics().source()),
+                    sources.get(),
                     clients.producer(),
                     normalizer,
                     deadLetters,

@@ -1,6 +1,7 @@
 package io.iomt.pipeline;
 
 import io.iomt.core.error.InvalidDataFormatException;
+import io.iomt.core.error.IomtException;
 import io.iomt.core.measurement.Measurement;
 import io.iomt.pipeline.source.EventSource;
 import io.iomt.pipeline.source.SourceEvent;
@@ -93,7 +94,15 @@ public final class NormalizeStage implements Stage {
 
   /** One poll: normalize, produce, wait for acknowledgements, commit. */
   public void runOnce() {
-    List<SourceEvent> events = source.poll(config.pollTimeout());
+    List<SourceEvent> events;
+    try {
+      events = source.poll(config.pollTimeout());
+    } catch (IomtException e) {
+      // A blocking source error (credentials refused, hub missing): counted under its name, then
+      // the supervisor reports the stage blocked and starts it again after a backoff.
+      metrics.error(e);
+      throw e;
+    }
     if (events.isEmpty()) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.iomt.pipeline;
 
+import io.iomt.core.error.IomtException;
 import io.iomt.core.retry.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,10 @@ import java.util.function.Function;
  * says {@link StageStatus.Failed} with the error and the time of the restart, which {@link Backoff}
  * spaces out (full jitter; the count starts again once a stage ran longer than the longest
  * backoff). What the dead stage had not committed is replayed by the new one, which the idempotent
- * writes make harmless. Thread-safe.
+ * writes make harmless. A stage that ends with a blocking {@link IomtException} (an event source
+ * refusing the credentials, a missing event hub) is reported {@link StageStatus.Blocked} with that
+ * error's name instead: the cause is known, outside the connector, and retried the same way.
+ * Thread-safe.
  */
 public final class StageSupervisor {
   private final Thread thread;
@@ -70,11 +74,13 @@ public final class StageSupervisor {
             attempts.succeeded(); // It ran well for a while: this failure is a first one.
           }
           Duration delay = attempts.failedDelay();
+          Instant retryAt = clock.instant().plus(delay);
           status.set(
-              new StageStatus.Failed(
-                  e.getClass().getSimpleName(),
-                  String.valueOf(e.getMessage()),
-                  clock.instant().plus(delay)),
+              e instanceof IomtException blocking && blocking.isBlocking()
+                  ? new StageStatus.Blocked(
+                      blocking.errorName(), String.valueOf(e.getMessage()), retryAt)
+                  : new StageStatus.Failed(
+                      e.getClass().getSimpleName(), String.valueOf(e.getMessage()), retryAt),
               e);
           if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
             return;

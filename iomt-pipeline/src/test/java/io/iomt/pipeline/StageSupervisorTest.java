@@ -2,6 +2,7 @@ package io.iomt.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.iomt.core.error.UnauthorizedAccessEventHubException;
 import io.iomt.core.retry.Backoff;
 import io.iomt.testkit.Await;
 import java.time.Clock;
@@ -102,6 +103,50 @@ class StageSupervisorTest {
       supervisor.join();
     }
     assertThat(supervisor.status()).isEqualTo(new StageStatus.Stopped("closed"));
+  }
+
+  @Test
+  void aBlockingErrorOfTheSourceIsReportedAsBlockedWithItsNameAndTheStageIsTriedAgain()
+      throws Exception {
+    AtomicInteger created = new AtomicInteger();
+    CountDownLatch retryAllowed = new CountDownLatch(1);
+    StageSupervisor supervisor =
+        new StageSupervisor(
+            "iomt-test-normalize",
+            status -> {
+              if (created.incrementAndGet() == 2) {
+                try {
+                  retryAllowed.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              return new ScriptedStage(
+                  created.get() == 1
+                      ? new UnauthorizedAccessEventHubException(
+                          "The event hub ns/hub refused the connector's credentials", null)
+                      : null,
+                  status);
+            },
+            new Backoff(
+                Duration.ofMillis(1), Duration.ofMillis(5), PipelineIT.LONGEST, Clock.systemUTC()),
+            Clock.systemUTC());
+    supervisor.start();
+    try {
+      awaitStatus(supervisor, StageStatus.Blocked.class);
+      StageStatus.Blocked blocked = (StageStatus.Blocked) supervisor.status();
+      assertThat(blocked.errorName()).isEqualTo("UnauthorizedAccessEventHubException");
+      assertThat(blocked.message())
+          .isEqualTo("The event hub ns/hub refused the connector's credentials");
+      assertThat(blocked.retryAt()).isNotNull();
+
+      retryAllowed.countDown();
+      awaitStatus(supervisor, StageStatus.Running.class);
+    } finally {
+      retryAllowed.countDown();
+      supervisor.close();
+      supervisor.join();
+    }
   }
 
   @Test
