@@ -1,9 +1,12 @@
 package io.iomt.service;
 
+import io.iomt.azure.AzureCredential;
+import io.iomt.azure.eventhubs.EventHubsSources;
 import io.iomt.core.retry.Backoff;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.StageStatus;
+import io.iomt.pipeline.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,6 +35,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
       Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   private final ServiceConfiguration config;
+  private final Supplier<AzureCredential> azureCredential;
   private final KafkaRuntime kafka;
   private final ServiceMetrics metrics;
   private final Clock clock;
@@ -40,9 +45,18 @@ public final class ConnectorRuntime implements SmartLifecycle {
   private ScheduledExecutorService starter;
   private volatile boolean started;
 
+  /**
+   * @param azureCredential the shared Azure credential, asked for only by Event Hubs sources that
+   *     have no SAS connection string
+   */
   public ConnectorRuntime(
-      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics, Clock clock) {
+      ServiceConfiguration config,
+      Supplier<AzureCredential> azureCredential,
+      KafkaRuntime kafka,
+      ServiceMetrics metrics,
+      Clock clock) {
     this.config = config;
+    this.azureCredential = azureCredential;
     this.kafka = kafka;
     this.metrics = metrics;
     this.clock = clock;
@@ -72,10 +86,20 @@ public final class ConnectorRuntime implements SmartLifecycle {
       return;
     }
     try {
+      Supplier<EventSource> source = null;
+      if (d.eventHubs() != null) {
+        EventHubsSources sources =
+            new EventHubsSources(
+                d.eventHubs().settings(azureCredential),
+                new EventHubsMetrics(metrics.registry(), clock, d.name()),
+                clock);
+        source = sources::open;
+      }
       Connector c =
           Connector.start(
               d.settings(),
               kafka.clients(),
+              source,
               () -> d.destination().writer(clock),
               metrics.forConnector(d.name()),
               clock);
@@ -84,7 +108,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
       LOG.info(
           "Connector {} running: {} -> FHIR {}",
           d.name(),
-          d.settings().topics().source(),
+          d.sourceDescription(),
           Redaction.url(d.destination().url()));
     } catch (RuntimeException e) {
       Backoff.Attempts attempts =

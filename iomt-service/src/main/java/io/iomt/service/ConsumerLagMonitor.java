@@ -45,7 +45,9 @@ public final class ConsumerLagMonitor {
         admin = kafka.clients().admin();
       }
       for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
-        update(d.name(), StageName.NORMALIZE, d.settings().topics().source());
+        if (d.readsSourceTopic()) { // an Event Hubs source has its own lag (EventHubsMetrics)
+          update(d.name(), StageName.NORMALIZE, d.settings().topics().source());
+        }
         update(d.name(), StageName.GROUP, d.settings().topics().normalized());
       }
     } catch (Exception e) {

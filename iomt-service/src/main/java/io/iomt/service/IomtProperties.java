@@ -198,6 +198,7 @@ public class IomtProperties {
     private Path fhirMapping;
     private final Fhir fhir = new Fhir();
     private final Flush flush = new Flush();
+    private final Source source = new Source();
 
     public String getSourceTopic() {
       return sourceTopic;
@@ -253,6 +254,162 @@ public class IomtProperties {
 
     public Flush getFlush() {
       return flush;
+    }
+
+    public Source getSource() {
+      return source;
+    }
+  }
+
+  /**
+   * Where the normalize stage reads: the connector's source topic on the service's broker ({@code
+   * kafka}, the default; HTTP ingest appends there too), or an Azure Event Hub or IoT Hub built-in
+   * endpoint over AMQP ({@code event-hubs}), with MedTech's names for the ingestion endpoint.
+   */
+  public static class Source {
+    private String type = "kafka";
+    private String fullyQualifiedEventHubNamespace;
+    private String eventHubName;
+    private String consumerGroup = "$Default";
+
+    /** SAS connection string; without it the shared Azure credential is used. */
+    private String connectionString;
+
+    /** {@code earliest}, {@code latest} or an ISO-8601 instant (enqueued time). */
+    private String startPosition = "earliest";
+
+    private Duration ownershipExpiration = Duration.ofSeconds(30);
+    private Duration loadBalancingInterval = Duration.ofSeconds(10);
+    private int maxBatchSize = 500;
+    private int prefetch = 500;
+    private Duration unavailableAfter = Duration.ofMinutes(2);
+    private final Checkpoints checkpoints = new Checkpoints();
+
+    public String getType() {
+      return type;
+    }
+
+    public void setType(String type) {
+      this.type = type;
+    }
+
+    public String getFullyQualifiedEventHubNamespace() {
+      return fullyQualifiedEventHubNamespace;
+    }
+
+    public void setFullyQualifiedEventHubNamespace(String fullyQualifiedEventHubNamespace) {
+      this.fullyQualifiedEventHubNamespace = fullyQualifiedEventHubNamespace;
+    }
+
+    public String getEventHubName() {
+      return eventHubName;
+    }
+
+    public void setEventHubName(String eventHubName) {
+      this.eventHubName = eventHubName;
+    }
+
+    public String getConsumerGroup() {
+      return consumerGroup;
+    }
+
+    public void setConsumerGroup(String consumerGroup) {
+      this.consumerGroup = consumerGroup;
+    }
+
+    public String getConnectionString() {
+      return connectionString;
+    }
+
+    public void setConnectionString(String connectionString) {
+      this.connectionString = connectionString;
+    }
+
+    public String getStartPosition() {
+      return startPosition;
+    }
+
+    public void setStartPosition(String startPosition) {
+      this.startPosition = startPosition;
+    }
+
+    public Duration getOwnershipExpiration() {
+      return ownershipExpiration;
+    }
+
+    public void setOwnershipExpiration(Duration ownershipExpiration) {
+      this.ownershipExpiration = ownershipExpiration;
+    }
+
+    public Duration getLoadBalancingInterval() {
+      return loadBalancingInterval;
+    }
+
+    public void setLoadBalancingInterval(Duration loadBalancingInterval) {
+      this.loadBalancingInterval = loadBalancingInterval;
+    }
+
+    public int getMaxBatchSize() {
+      return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+      this.maxBatchSize = maxBatchSize;
+    }
+
+    public int getPrefetch() {
+      return prefetch;
+    }
+
+    public void setPrefetch(int prefetch) {
+      this.prefetch = prefetch;
+    }
+
+    public Duration getUnavailableAfter() {
+      return unavailableAfter;
+    }
+
+    public void setUnavailableAfter(Duration unavailableAfter) {
+      this.unavailableAfter = unavailableAfter;
+    }
+
+    public Checkpoints getCheckpoints() {
+      return checkpoints;
+    }
+  }
+
+  /**
+   * The Blob container of an Event Hubs source's checkpoints and partition ownership: {@code
+   * container-url} with the shared Azure credential, or a storage {@code connection-string} and a
+   * {@code container} name.
+   */
+  public static class Checkpoints {
+    private String containerUrl;
+    private String connectionString;
+    private String container;
+
+    public String getContainerUrl() {
+      return containerUrl;
+    }
+
+    public void setContainerUrl(String containerUrl) {
+      this.containerUrl = containerUrl;
+    }
+
+    public String getConnectionString() {
+      return connectionString;
+    }
+
+    public void setConnectionString(String connectionString) {
+      this.connectionString = connectionString;
+    }
+
+    public String getContainer() {
+      return container;
+    }
+
+    public void setContainer(String container) {
+      this.container = container;
     }
   }
 

@@ -40,7 +40,15 @@ class ServiceBeans {
   @Bean
   ConnectorRuntime connectorRuntime(
       ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics, Clock clock) {
-    return new ConnectorRuntime(config, kafka, metrics, clock);
+    return new ConnectorRuntime(
+        config,
+        () -> {
+          throw new IllegalStateException(
+              "no shared Azure credential is configured (iomt.azure.credential)");
+        },
+        kafka,
+        metrics,
+        clock);
   }
 
   @Bean(destroyMethod = "close")

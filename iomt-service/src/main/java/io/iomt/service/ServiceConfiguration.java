@@ -49,10 +49,25 @@ public final class ServiceConfiguration {
   private static final Pattern EVENT_HUBS_ENDPOINT =
       Pattern.compile("(?i)(?:^|;)\\s*Endpoint\\s*=\\s*sb://([^/;]+)/?\\s*(?:;|$)");
 
-  /** A connector ready to start. */
-  public record ConnectorDefinition(Connector.Settings settings, FhirDestination destination) {
+  /**
+   * A connector ready to start.
+   *
+   * @param eventHubs the Event Hubs source it reads, or null when it reads its source topic
+   */
+  public record ConnectorDefinition(
+      Connector.Settings settings, FhirDestination destination, EventHubsSourceConfig eventHubs) {
     public String name() {
       return settings.name();
+    }
+
+    /** Whether the normalize stage reads the connector's source topic (where ingest appends). */
+    public boolean readsSourceTopic() {
+      return eventHubs == null;
+    }
+
+    /** Where the connector reads, for logs: a topic or {@code namespace/hub (consumer group)}. */
+    public String sourceDescription() {
+      return eventHubs == null ? settings.topics().source() : eventHubs.describe();
     }
   }
 
@@ -305,6 +320,17 @@ public final class ServiceConfiguration {
       problems.add(at + ".flush: " + e.getMessage());
     }
     FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, problems);
+    EventHubsSourceConfig eventHubs = null;
+    String sourceType = c.getSource().getType() == null ? "" : c.getSource().getType().trim();
+    if (sourceType.equals("event-hubs")) {
+      eventHubs = EventHubsSourceConfig.check(at + ".source", c.getSource(), problems);
+    } else if (!sourceType.equals("kafka")) {
+      problems.add(
+          at
+              + ".source.type: '"
+              + sourceType
+              + "' is not a source type: kafka (the source topic, the default) or event-hubs");
+    }
     if (problems.size() > before) {
       return null;
     }
@@ -322,7 +348,7 @@ public final class ServiceConfiguration {
                 ? INITIAL_BACKOFF
                 : c.getFhir().getMaxBackoff(),
             c.getFhir().getMaxBackoff());
-    return new ConnectorDefinition(settings, destination);
+    return new ConnectorDefinition(settings, destination, eventHubs);
   }
 
   private interface Parser<T> {

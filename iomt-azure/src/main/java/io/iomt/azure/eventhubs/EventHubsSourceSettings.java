@@ -1,6 +1,6 @@
 package io.iomt.azure.eventhubs;
 
-import com.azure.core.credential.TokenCredential;
+import io.iomt.azure.AzureCredential;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -65,7 +65,7 @@ public record EventHubsSourceSettings(
     }
 
     /** Microsoft Entra ID through azure-identity (managed identity, workload identity, ...). */
-    record Credential(TokenCredential credential) implements Auth {}
+    record Credential(AzureCredential credential) implements Auth {}
   }
 
   /** Where checkpoints and ownership live: a Blob container. */
@@ -82,7 +82,7 @@ public record EventHubsSourceSettings(
      * The container's URL ({@code https://account.blob.core.windows.net/checkpoints}) and an
      * identity with "Storage Blob Data Contributor" on it.
      */
-    record Credential(String containerUrl, TokenCredential credential) implements Checkpoints {}
+    record Credential(String containerUrl, AzureCredential credential) implements Checkpoints {}
   }
 
   /** Where a partition that has no checkpoint yet starts. */

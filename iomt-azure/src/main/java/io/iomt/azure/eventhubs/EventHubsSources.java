@@ -95,7 +95,9 @@ public final class EventHubsSources {
       }
     } else if (settings.auth() instanceof EventHubsSourceSettings.Auth.Credential c) {
       b.credential(
-          settings.fullyQualifiedEventHubNamespace(), settings.eventHubName(), c.credential());
+          settings.fullyQualifiedEventHubNamespace(),
+          settings.eventHubName(),
+          c.credential().tokenCredential());
     }
     EventProcessorClient client = b.buildEventProcessorClient();
     return new EventHubsEventSource.Processor() {
@@ -127,7 +129,7 @@ public final class EventHubsSources {
     if (settings.checkpoints() instanceof EventHubsSourceSettings.Checkpoints.ConnectionString cs) {
       b.connectionString(cs.value().get()).containerName(cs.container());
     } else if (settings.checkpoints() instanceof EventHubsSourceSettings.Checkpoints.Credential c) {
-      b.endpoint(c.containerUrl()).credential(c.credential());
+      b.endpoint(c.containerUrl()).credential(c.credential().tokenCredential());
     }
     return b.buildAsyncClient();
   }

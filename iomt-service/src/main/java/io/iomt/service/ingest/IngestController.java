@@ -69,16 +69,24 @@ final class IngestController implements DisposableBean {
       throws IOException {
     boolean bodyRead = false;
     try {
-      String topic =
+      ServiceConfiguration.ConnectorDefinition definition =
           connectors
               .definition(connector)
               .orElseThrow(
                   () ->
                       new IngestRefusal(
-                          RefusalCode.UNKNOWN_CONNECTOR, "No connector named '" + connector + "'."))
-              .settings()
-              .topics()
-              .source();
+                          RefusalCode.UNKNOWN_CONNECTOR,
+                          "No connector named '" + connector + "'."));
+      if (!definition.readsSourceTopic()) {
+        throw new IngestRefusal(
+            RefusalCode.NOT_AN_INGEST_CONNECTOR,
+            "Connector '"
+                + connector
+                + "' reads the event hub "
+                + definition.sourceDescription()
+                + ": send its devices' messages there.");
+      }
+      String topic = definition.settings().topics().source();
       ContentTypes.check(request.getContentType());
       byte[] body = reader.read(request.getContentLengthLong(), request.getInputStream());
       bodyRead = true;

@@ -6,6 +6,7 @@ package io.iomt.service.ingest;
  */
 enum RefusalCode {
   UNKNOWN_CONNECTOR(404, "UnknownConnector"),
+  NOT_AN_INGEST_CONNECTOR(409, "NotAnIngestConnector"),
   UNSUPPORTED_MEDIA_TYPE(415, "UnsupportedMediaType"),
   BAD_REQUEST(400, "BadRequest"),
   REQUEST_TIMEOUT(408, "RequestTimeout"),
