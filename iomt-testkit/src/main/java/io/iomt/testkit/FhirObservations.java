@@ -11,10 +11,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
 
 /**
  * Reads what the connector wrote, straight from a FHIR server: the number of Observations of a
@@ -48,12 +51,35 @@ public final class FhirObservations {
    * @throws UncheckedIOException if the server cannot be reached
    */
   public static int countOfDevice(String fhirBaseUrl, String deviceIdentifier) {
+    return search(fhirBaseUrl, deviceIdentifier, "&_summary=count").getTotal();
+  }
+
+  /**
+   * The effective times of the device's Observations ({@code effectiveDateTime}, or the start of
+   * {@code effectivePeriod}) as ISO-8601 UTC instants, e.g. {@code 2026-11-30T08:00:00Z}; at most
+   * 1000 Observations are read.
+   */
+  public static List<String> effectiveTimesOfDevice(String fhirBaseUrl, String deviceIdentifier) {
+    List<String> times = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e :
+        search(fhirBaseUrl, deviceIdentifier, "&_count=1000").getEntry()) {
+      Observation o = (Observation) e.getResource();
+      java.util.Date start =
+          o.hasEffectiveDateTimeType()
+              ? o.getEffectiveDateTimeType().getValue()
+              : o.getEffectivePeriod().getStart();
+      times.add(start.toInstant().toString());
+    }
+    return times;
+  }
+
+  private static Bundle search(String fhirBaseUrl, String deviceIdentifier, String parameters) {
     String deviceId = ResourceIds.of("Device", null, deviceIdentifier);
     String url =
         fhirBaseUrl
             + "/Observation?device="
             + URLEncoder.encode("Device/" + deviceId, StandardCharsets.UTF_8)
-            + "&_summary=count";
+            + parameters;
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(url))
             .header("Accept", "application/fhir+json")
@@ -73,10 +99,7 @@ public final class FhirObservations {
       throw new IllegalStateException(
           "GET " + url + " answered " + response.statusCode() + ": " + response.body());
     }
-    return FhirContext.forR4Cached()
-        .newJsonParser()
-        .parseResource(Bundle.class, response.body())
-        .getTotal();
+    return FhirContext.forR4Cached().newJsonParser().parseResource(Bundle.class, response.body());
   }
 
   /**
