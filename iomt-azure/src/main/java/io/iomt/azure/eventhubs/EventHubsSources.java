@@ -47,12 +47,11 @@ public final class EventHubsSources {
   /** A new source with new clients; the checkpoint container is created when missing. */
   public EventHubsEventSource open() {
     BlobContainerAsyncClient container = container();
-    String hub = describeHub();
     String containerName = container.getBlobContainerUrl();
     try {
       container.createIfNotExists().block(Duration.ofSeconds(30));
     } catch (RuntimeException e) {
-      EventSourceException blocking = EventHubsErrors.blocking(e, hub, containerName);
+      EventSourceException blocking = EventHubsErrors.blocking(e, describeHub(), containerName);
       if (blocking != null) {
         throw blocking;
       }
@@ -60,10 +59,19 @@ public final class EventHubsSources {
         throw e;
       }
     }
-    CheckpointStore store = new BlobCheckpointStore(container);
+    return open(new BlobCheckpointStore(container), containerName);
+  }
+
+  /**
+   * A new source keeping checkpoints and ownership in {@code store} instead of the configured Blob
+   * container (benchmarks, tests of the processor alone).
+   *
+   * @param storeName how messages name the store
+   */
+  public EventHubsEventSource open(CheckpointStore store, String storeName) {
     return new EventHubsEventSource(
-        hub,
-        containerName,
+        describeHub(),
+        storeName,
         store,
         callbacks -> processor(store, callbacks),
         settings.unavailableAfter(),
