@@ -20,7 +20,6 @@ import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.amqp.messaging.Section;
 import org.apache.qpid.proton.codec.AMQPDefinedTypes;
 import org.apache.qpid.proton.codec.DecoderImpl;
-import org.apache.qpid.proton.codec.DroppingWritableBuffer;
 import org.apache.qpid.proton.codec.EncoderImpl;
 import org.apache.qpid.proton.codec.ReadableBuffer;
 import org.apache.qpid.proton.message.Message;
@@ -42,11 +41,16 @@ final class AmqpMessages {
   private AmqpMessages() {}
 
   static byte[] encode(Message message) {
-    DroppingWritableBuffer sizer = new DroppingWritableBuffer();
-    message.encode(sizer);
-    byte[] bytes = new byte[sizer.position()];
-    int written = message.encode(bytes, 0, bytes.length);
-    return written == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, written);
+    int size = 1024;
+    while (true) {
+      byte[] bytes = new byte[size];
+      try {
+        int written = message.encode(bytes, 0, bytes.length);
+        return java.util.Arrays.copyOf(bytes, written);
+      } catch (java.nio.BufferOverflowException e) {
+        size *= 2;
+      }
+    }
   }
 
   static Message decode(byte[] bytes) {

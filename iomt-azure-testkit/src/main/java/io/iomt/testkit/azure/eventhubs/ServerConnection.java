@@ -28,6 +28,9 @@ import org.apache.qpid.proton.engine.TransportException;
  */
 final class ServerConnection {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ServerConnection.class);
+
   private final SocketChannel channel;
   private final Transport transport = Proton.transport();
   private final Connection connection = Proton.connection();
@@ -90,7 +93,13 @@ final class ServerConnection {
   void process() {
     Event event;
     while ((event = collector.peek()) != null) {
-      dispatch(event);
+      try {
+        dispatch(event);
+      } catch (RuntimeException e) {
+        LOG.warn("closing the connection after an error handling {}", event.getType(), e);
+        transport.close_tail();
+        transport.close_head();
+      }
       collector.pop();
     }
     flush();
