@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpErrorContext;
 import com.azure.core.amqp.exception.AmqpException;
-import com.azure.messaging.eventhubs.CheckpointStore;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.ReceivedEvents;
 import com.azure.messaging.eventhubs.models.Checkpoint;
@@ -17,7 +16,6 @@ import com.azure.messaging.eventhubs.models.EventBatchContext;
 import com.azure.messaging.eventhubs.models.InitializationContext;
 import com.azure.messaging.eventhubs.models.LastEnqueuedEventProperties;
 import com.azure.messaging.eventhubs.models.PartitionContext;
-import com.azure.messaging.eventhubs.models.PartitionOwnership;
 import io.iomt.core.error.EventHubNotFoundException;
 import io.iomt.core.error.EventHubUnavailableException;
 import io.iomt.core.error.UnauthorizedAccessEventHubException;
@@ -29,46 +27,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 class EventHubsEventSourceTest {
   private static final Instant T0 = Instant.parse("2026-11-30T08:00:00Z");
-
-  /** Checkpoints kept in a map, as the Blob store keeps them in blobs. */
-  static final class MapCheckpointStore implements CheckpointStore {
-    final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
-    volatile RuntimeException failure;
-
-    @Override
-    public Flux<PartitionOwnership> listOwnership(String ns, String hub, String cg) {
-      return Flux.empty();
-    }
-
-    @Override
-    public Flux<PartitionOwnership> claimOwnership(List<PartitionOwnership> claims) {
-      return Flux.fromIterable(claims);
-    }
-
-    @Override
-    public Flux<Checkpoint> listCheckpoints(String ns, String hub, String cg) {
-      return Flux.fromIterable(checkpoints.values());
-    }
-
-    @Override
-    public Mono<Void> updateCheckpoint(Checkpoint checkpoint) {
-      if (failure != null) {
-        return Mono.error(failure);
-      }
-      checkpoints.put(checkpoint.getPartitionId(), checkpoint);
-      return Mono.empty();
-    }
-  }
 
   /** A clock the test moves. */
   static final class MovableClock extends Clock {
