@@ -4,6 +4,7 @@ import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.messaging.eventhubs.CheckpointStore;
 import com.azure.messaging.eventhubs.EventProcessorClient;
 import com.azure.messaging.eventhubs.EventProcessorClientBuilder;
+import com.azure.messaging.eventhubs.LoadBalancingStrategy;
 import com.azure.messaging.eventhubs.checkpointstore.blob.BlobCheckpointStore;
 import com.azure.messaging.eventhubs.models.EventPosition;
 import com.azure.storage.blob.BlobContainerAsyncClient;
@@ -89,6 +90,10 @@ public final class EventHubsSources {
             .prefetchCount(settings.prefetch())
             .trackLastEnqueuedEventProperties(true)
             .loadBalancingUpdateInterval(settings.loadBalancingInterval())
+            // Greedy: claim every unowned or expired partition in one balancing round (the
+            // balanced strategy takes one per round), so a lone replica starts on all partitions
+            // at once and a dead replica's partitions move together once its claims expire.
+            .loadBalancingStrategy(LoadBalancingStrategy.GREEDY)
             .partitionOwnershipExpirationInterval(settings.ownershipExpiration())
             .initialPartitionEventPosition(partition -> startPosition())
             .processPartitionInitialization(callbacks::initialize)
