@@ -1,6 +1,7 @@
 package io.iomt.azure.kafka;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -77,6 +78,17 @@ public final class EventHubsOAuthBearer implements AutoCloseable {
             UUID.randomUUID().toString(), namespace.toLowerCase(Locale.ROOT), credential);
     REGISTRY.put(registration.id, registration);
     return registration;
+  }
+
+  /**
+   * Registers azure-identity's default credential chain (environment, workload identity, managed
+   * identity, Azure CLI, ...) for Kafka clients of {@code namespace}. Building it contacts no
+   * endpoint; the first client's login does.
+   *
+   * @throws IllegalArgumentException if {@code namespace} is not a host name
+   */
+  public static EventHubsOAuthBearer withDefaultCredential(String namespace) {
+    return register(namespace, new DefaultAzureCredentialBuilder().build());
   }
 
   /** The registration under {@code id}, if it is registered and not closed. */
