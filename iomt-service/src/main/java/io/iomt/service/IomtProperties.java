@@ -54,6 +54,13 @@ public class IomtProperties {
      */
     private String eventHubsConnectionString;
 
+    /**
+     * An Azure Event Hubs namespace ({@code contoso.servicebus.windows.net}) reached with Azure AD:
+     * sets bootstrap servers and SASL_SSL/OAUTHBEARER with tokens for {@code
+     * https://<namespace>/.default}. Not with {@link #eventHubsConnectionString}.
+     */
+    private String eventHubsNamespace;
+
     /** Extra client properties, e.g. {@code security.protocol}, {@code ssl.truststore.location}. */
     private final Map<String, String> properties = new LinkedHashMap<>();
 
@@ -74,6 +81,14 @@ public class IomtProperties {
 
     public void setEventHubsConnectionString(String eventHubsConnectionString) {
       this.eventHubsConnectionString = eventHubsConnectionString;
+    }
+
+    public String getEventHubsNamespace() {
+      return eventHubsNamespace;
+    }
+
+    public void setEventHubsNamespace(String eventHubsNamespace) {
+      this.eventHubsNamespace = eventHubsNamespace;
     }
 
     public Map<String, String> getProperties() {

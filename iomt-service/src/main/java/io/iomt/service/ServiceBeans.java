@@ -1,9 +1,11 @@
 package io.iomt.service;
 
+import io.iomt.azure.kafka.EventHubsOAuthBearer;
 import io.iomt.pipeline.KafkaClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,10 +23,24 @@ class ServiceBeans {
     return Clock.systemUTC();
   }
 
+  /**
+   * Azure AD for Event Hubs' Kafka endpoint with azure-identity's default credential chain. The
+   * shared {@code iomt.azure.credential} setting replaces this source with the credential that
+   * FHIR, Blob and Key Vault use too; tests register their own {@link KafkaRuntime.EventHubsLogin}.
+   */
+  @Bean
+  @ConditionalOnMissingBean(KafkaRuntime.EventHubsLogin.class)
+  KafkaRuntime.EventHubsLogin eventHubsLogin() {
+    return EventHubsOAuthBearer::withDefaultCredential;
+  }
+
   @Bean(destroyMethod = "close")
-  KafkaRuntime kafkaRuntime(ServiceConfiguration config, IomtProperties properties) {
+  KafkaRuntime kafkaRuntime(
+      ServiceConfiguration config,
+      IomtProperties properties,
+      KafkaRuntime.EventHubsLogin eventHubsLogin) {
     return KafkaRuntime.start(
-        config, properties.getDataDir(), properties.getKafka().getEmbeddedPort());
+        config, properties.getDataDir(), properties.getKafka().getEmbeddedPort(), eventHubsLogin);
   }
 
   @Bean

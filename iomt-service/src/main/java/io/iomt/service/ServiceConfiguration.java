@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class ServiceConfiguration {
   private static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
   private static final Pattern EVENT_HUBS_ENDPOINT =
       Pattern.compile("(?i)(?:^|;)\\s*Endpoint\\s*=\\s*sb://([^/;]+)/?\\s*(?:;|$)");
 
@@ -75,6 +78,7 @@ public final class ServiceConfiguration {
   private final List<ConnectorDefinition> connectors;
   private final Map<String, Object> kafkaProperties;
   private final boolean embeddedBroker;
+  private final String eventHubsNamespace;
   private final MessageLimits ingestLimits;
 
   private ServiceConfiguration(
@@ -82,11 +86,13 @@ public final class ServiceConfiguration {
       List<ConnectorDefinition> connectors,
       Map<String, Object> kafkaProperties,
       boolean embeddedBroker,
+      String eventHubsNamespace,
       MessageLimits ingestLimits) {
     this.properties = properties;
     this.connectors = connectors;
     this.kafkaProperties = kafkaProperties;
     this.embeddedBroker = embeddedBroker;
+    this.eventHubsNamespace = eventHubsNamespace;
     this.ingestLimits = ingestLimits;
   }
 
@@ -106,6 +112,15 @@ public final class ServiceConfiguration {
 
   public boolean embeddedBroker() {
     return embeddedBroker;
+  }
+
+  /**
+   * The Event Hubs namespace the clients log in to with Azure AD (SASL OAUTHBEARER), if {@code
+   * iomt.kafka.event-hubs-namespace} is set: {@link #kafkaProperties()} then hold bootstrap servers
+   * and {@code security.protocol}, and {@link KafkaRuntime} adds the token login.
+   */
+  public Optional<String> eventHubsNamespace() {
+    return Optional.ofNullable(eventHubsNamespace);
   }
 
   public MessageLimits ingestLimits() {
@@ -136,6 +151,7 @@ public final class ServiceConfiguration {
       IomtProperties p, List<String> bindingProblems, Clock clock) {
     List<String> problems = new ArrayList<>(bindingProblems);
     Map<String, Object> kafka = kafka(p.getKafka(), problems);
+    String namespace = blankToNull(p.getKafka().getEventHubsNamespace());
     MessageLimits limits = ingest(p.getIngest(), problems);
     if (p.getConnectors().isEmpty()) {
       problems.add(
@@ -155,7 +171,12 @@ public final class ServiceConfiguration {
       throw new InvalidConfigurationException(problems);
     }
     return new ServiceConfiguration(
-        p, List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits);
+        p,
+        List.copyOf(connectors),
+        kafka,
+        !kafka.containsKey("bootstrap.servers"),
+        namespace,
+        limits);
   }
 
   private static Map<String, Object> kafka(IomtProperties.Kafka k, List<String> problems) {
@@ -183,6 +204,25 @@ public final class ServiceConfiguration {
                 + "\";");
       }
     }
+    String namespace = blankToNull(k.getEventHubsNamespace());
+    if (namespace != null) {
+      if (eventHubs != null) {
+        problems.add(
+            "iomt.kafka.event-hubs-namespace and iomt.kafka.event-hubs-connection-string are both"
+                + " set: use the namespace (Azure AD) or the connection string (SAS), not both");
+      } else if (!HOST_NAME.matcher(namespace).matches()) {
+        problems.add(
+            "iomt.kafka.event-hubs-namespace: '"
+                + namespace
+                + "' is not a host name such as contoso.servicebus.windows.net (no sb://, port or"
+                + " path)");
+      } else {
+        if (bootstrap == null) {
+          bootstrap = namespace + ":9093";
+        }
+        props.putIfAbsent("security.protocol", "SASL_SSL");
+      }
+    }
     if (bootstrap != null) {
       for (String server : bootstrap.split(",")) {
         if (!server.trim().matches("[^:\\s]+:\\d{1,5}")) {
@@ -190,7 +230,7 @@ public final class ServiceConfiguration {
         }
       }
       props.put("bootstrap.servers", bootstrap);
-    } else if (!props.isEmpty() && eventHubs == null) {
+    } else if (!props.isEmpty() && eventHubs == null && namespace == null) {
       problems.add(
           "iomt.kafka.properties are set but no iomt.kafka.bootstrap-servers: the embedded broker"
               + " takes no client properties");

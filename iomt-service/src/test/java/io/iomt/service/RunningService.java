@@ -45,11 +45,22 @@ final class RunningService implements AutoCloseable {
   }
 
   static RunningService start(Map<String, Object> properties) {
+    return start(properties, Map.of());
+  }
+
+  /**
+   * Starts the service with {@code beans} registered before its own configuration is read, so that
+   * they take the place of the service's {@code @ConditionalOnMissingBean} defaults.
+   */
+  static RunningService start(Map<String, Object> properties, Map<String, Object> beans) {
     String[] args =
         properties.entrySet().stream()
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
-    return new RunningService(new SpringApplicationBuilder(IomtServiceApplication.class).run(args));
+    return new RunningService(
+        new SpringApplicationBuilder(IomtServiceApplication.class)
+            .initializers(context -> beans.forEach(context.getBeanFactory()::registerSingleton))
+            .run(args));
   }
 
   HttpResponse<String> post(String path, String body, String apiKey) throws Exception {

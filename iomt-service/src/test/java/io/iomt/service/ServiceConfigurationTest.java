@@ -124,6 +124,58 @@ class ServiceConfigurationTest {
   }
 
   @Test
+  void anEventHubsNamespaceBecomesSaslSslOnPort9093WithTheAzureAdLoginLeftToTheRuntime() {
+    IomtProperties p = valid();
+    p.getKafka().setEventHubsNamespace("contoso.servicebus.windows.net");
+
+    ServiceConfiguration config = ServiceConfiguration.from(p, Clock.systemUTC());
+
+    assertThat(config.embeddedBroker()).isFalse();
+    assertThat(config.eventHubsNamespace()).contains("contoso.servicebus.windows.net");
+    assertThat(config.kafkaProperties())
+        .isEqualTo(
+            Map.of(
+                "bootstrap.servers", "contoso.servicebus.windows.net:9093",
+                "security.protocol", "SASL_SSL"));
+  }
+
+  @Test
+  void anEventHubsNamespaceKeepsConfiguredBootstrapServersAndSecurityProtocol() {
+    IomtProperties p = valid();
+    p.getKafka().setEventHubsNamespace("contoso.servicebus.windows.net");
+    p.getKafka().setBootstrapServers("127.0.0.1:19093");
+    p.getKafka().getProperties().put("security.protocol", "SASL_PLAINTEXT");
+
+    ServiceConfiguration config = ServiceConfiguration.from(p, Clock.systemUTC());
+
+    assertThat(config.kafkaProperties())
+        .containsEntry("bootstrap.servers", "127.0.0.1:19093")
+        .containsEntry("security.protocol", "SASL_PLAINTEXT");
+    assertThat(ServiceConfiguration.from(valid(), Clock.systemUTC()).eventHubsNamespace())
+        .isEmpty();
+  }
+
+  @Test
+  void anEventHubsNamespaceWithAConnectionStringOrNotAHostNameIsAProblem() {
+    IomtProperties both = valid();
+    both.getKafka().setEventHubsNamespace("contoso.servicebus.windows.net");
+    both.getKafka()
+        .setEventHubsConnectionString(
+            "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKey=abc123secret=");
+    IomtProperties url = valid();
+    url.getKafka().setEventHubsNamespace("sb://contoso.servicebus.windows.net/");
+
+    assertThat(problems(both).problems())
+        .containsExactly(
+            "iomt.kafka.event-hubs-namespace and iomt.kafka.event-hubs-connection-string are both"
+                + " set: use the namespace (Azure AD) or the connection string (SAS), not both");
+    assertThat(problems(url).problems())
+        .containsExactly(
+            "iomt.kafka.event-hubs-namespace: 'sb://contoso.servicebus.windows.net/' is not a host"
+                + " name such as contoso.servicebus.windows.net (no sb://, port or path)");
+  }
+
+  @Test
   void anEventHubsConnectionStringBecomesSaslSslOnPort9093WithoutShowingTheKey() {
     IomtProperties p = valid();
     String cs =

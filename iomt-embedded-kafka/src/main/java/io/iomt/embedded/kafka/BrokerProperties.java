@@ -17,6 +17,11 @@ final class BrokerProperties {
   static final String BROKER_LISTENER = "BROKER";
   static final String CONTROLLER_LISTENER = "CONTROLLER";
 
+  /**
+   * The longest SASL session on the Event Hubs listener; a shorter token lifetime ends it first.
+   */
+  static final long REAUTH_MS = 3_600_000;
+
   private BrokerProperties() {}
 
   /**
@@ -43,8 +48,12 @@ final class BrokerProperties {
       String prefix = "listener.name." + EventHubsListener.NAME.toLowerCase(Locale.ROOT) + ".";
       listeners += "," + listener(EventHubsListener.NAME, listener.port());
       protocols += "," + EventHubsListener.NAME + ":SASL_PLAINTEXT";
-      p.put(prefix + "sasl.enabled.mechanisms", "PLAIN");
+      p.put(prefix + "sasl.enabled.mechanisms", "PLAIN,OAUTHBEARER");
       p.put(prefix + "plain.sasl.jaas.config", listener.serverJaasConfig());
+      p.put(prefix + "oauthbearer.sasl.jaas.config", listener.serverOAuthBearerJaasConfig());
+      // Sessions end with their token: a client keeps its connections only by re-authenticating
+      // with a refreshed token, as on Event Hubs.
+      p.put(prefix + "oauthbearer.connections.max.reauth.ms", String.valueOf(REAUTH_MS));
     }
     p.put("listeners", listeners);
     p.put("listener.security.protocol.map", protocols);

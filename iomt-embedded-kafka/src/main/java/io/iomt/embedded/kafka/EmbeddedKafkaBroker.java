@@ -31,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Event Hubs listener.</b> {@link #startWithEventHubsListener} opens a second listener that
  * authenticates like the Kafka endpoint of an Azure Event Hubs namespace: {@code
  * security.protocol=SASL_PLAINTEXT} (a namespace uses {@code SASL_SSL}), {@code
- * sasl.mechanism=PLAIN}, user {@code $ConnectionString}, password the connection string. Any other
- * credentials are refused with an authentication error.
+ * sasl.mechanism=PLAIN}, user {@code $ConnectionString}, password the connection string; or {@code
+ * sasl.mechanism=OAUTHBEARER} (Azure AD) with an unsecured JWT ({@code alg: none}, claims {@code
+ * sub}, {@code iat}, {@code exp} in seconds, and {@code scope} holding {@link
+ * #eventHubsOAuthScope()}), checked by Kafka's built-in unsecured validator: the client side is the
+ * real one, only the token is unsigned. Any other credentials, an expired token or one without the
+ * scope are refused with an authentication error. OAUTHBEARER sessions end when their token
+ * expires: clients keep their connections by re-authenticating with a refreshed token.
  *
  * <p><b>Failures.</b> A broker that cannot start (its port is taken, its directory belongs to
  * another node) throws Kafka's exception, whose causes say why, after releasing what it took: the
@@ -77,12 +82,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /**
    * Starts a broker on free loopback ports with a second, Event Hubs-style listener (see the class
-   * comment) that accepts user {@code $ConnectionString} with password {@code connectionString}.
+   * comment) that accepts user {@code $ConnectionString} with password {@code connectionString},
+   * and OAUTHBEARER tokens for the namespace the connection string names.
+   *
+   * @throws IllegalArgumentException if the connection string has no {@code
+   *     Endpoint=sb://<namespace>/} part
    */
   public static EmbeddedKafkaBroker startWithEventHubsListener(
       Path dataDir, String connectionString) {
     int eventHubsPort = LoopbackPorts.free();
     EventHubsListener listener = new EventHubsListener(eventHubsPort, connectionString);
+    listener.namespace();
     return launch(dataDir, LoopbackPorts.free(eventHubsPort), Optional.of(listener));
   }
 
@@ -104,6 +114,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public String eventHubsBootstrapServers() {
     return "127.0.0.1:"
         + eventHubs.orElseThrow(() -> new IllegalStateException("no Event Hubs listener")).port();
+  }
+
+  /**
+   * The namespace the Event Hubs-style listener stands for (the host of the connection string's
+   * {@code Endpoint}), e.g. {@code iomt-test.servicebus.windows.net}.
+   *
+   * @throws IllegalStateException if the broker was not started with one
+   */
+  public String eventHubsNamespace() {
+    return eventHubs
+        .orElseThrow(() -> new IllegalStateException("no Event Hubs listener"))
+        .namespace();
+  }
+
+  /**
+   * The scope the Event Hubs-style listener requires in OAUTHBEARER tokens: {@code
+   * https://<namespace>/.default}.
+   *
+   * @throws IllegalStateException if the broker was not started with one
+   */
+  public String eventHubsOAuthScope() {
+    return eventHubs
+        .orElseThrow(() -> new IllegalStateException("no Event Hubs listener"))
+        .oauthScope();
   }
 
   /**

@@ -32,6 +32,22 @@ final class Clients {
                 + "\";");
   }
 
+  /**
+   * OAUTHBEARER client settings with Kafka's own unsecured login (an unsigned JWT with subject
+   * {@code device-sender} and the given scope claim), over plaintext.
+   */
+  static Map<String, Object> oauthBearer(String scope) {
+    return Map.of(
+        CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_PLAINTEXT",
+        SaslConfigs.SASL_MECHANISM, "OAUTHBEARER",
+        SaslConfigs.SASL_JAAS_CONFIG,
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
+                + " unsecuredLoginStringClaim_sub=\"device-sender\""
+                + " unsecuredLoginStringClaim_scope=\""
+                + scope
+                + "\";");
+  }
+
   static KafkaProducer<String, String> producer(String bootstrapServers, Map<String, ?> extra) {
     Map<String, Object> config = new HashMap<>(extra);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

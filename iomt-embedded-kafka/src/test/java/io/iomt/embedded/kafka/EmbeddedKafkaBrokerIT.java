@@ -161,6 +161,40 @@ class EmbeddedKafkaBrokerIT {
     }
   }
 
+  @Test
+  void anUnsignedTokenWithTheNamespaceScopeProducesAndConsumesOverOAuthBearer() throws Exception {
+    String topic = uniqueTopic();
+    Map<String, Object> oauth = Clients.oauthBearer(broker.eventHubsOAuthScope());
+    try (KafkaProducer<String, String> producer =
+        Clients.producer(broker.eventHubsBootstrapServers(), oauth)) {
+      producer.send(new ProducerRecord<>(topic, "device-1", "over OAUTHBEARER")).get();
+    }
+
+    try (KafkaConsumer<String, String> consumer =
+        Clients.consumer(broker.eventHubsBootstrapServers(), uniqueGroup(), oauth)) {
+      consumer.subscribe(List.of(topic));
+
+      assertThat(values(poll(consumer, 1))).containsExactly("over OAUTHBEARER");
+    }
+    assertThat(broker.eventHubsNamespace()).isEqualTo("iomt-test.servicebus.windows.net");
+    assertThat(broker.eventHubsOAuthScope())
+        .isEqualTo("https://iomt-test.servicebus.windows.net/.default");
+  }
+
+  @Test
+  void aTokenWithoutTheNamespaceScopeIsRefusedWithAnAuthenticationError() {
+    Map<String, Object> other =
+        Clients.oauthBearer("https://other.servicebus.windows.net/.default");
+    try (KafkaConsumer<String, String> consumer =
+        Clients.consumer(broker.eventHubsBootstrapServers(), uniqueGroup(), other)) {
+      consumer.subscribe(List.of(uniqueTopic()));
+
+      assertThatThrownBy(() -> poll(consumer, 1))
+          .isInstanceOf(SaslAuthenticationException.class)
+          .hasMessageContaining("insufficient_scope");
+    }
+  }
+
   /**
    * Defect 9: right after {@code createTopic} returned, a describe could still fail with
    * UnknownTopicOrPartition (inside {@code createTopic} itself, too) and a first produce with

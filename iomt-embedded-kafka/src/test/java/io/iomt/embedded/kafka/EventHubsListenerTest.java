@@ -29,4 +29,39 @@ class EventHubsListenerTest {
     assertThatThrownBy(() -> new EventHubsListener(9093, " "))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theNamespaceAndItsOAuthScopeComeFromTheConnectionStringsEndpoint() {
+    EventHubsListener listener =
+        new EventHubsListener(
+            9093,
+            "Endpoint=sb://Contoso.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=v");
+
+    assertThat(listener.namespace()).isEqualTo("Contoso.servicebus.windows.net");
+    assertThat(listener.oauthScope()).isEqualTo("https://Contoso.servicebus.windows.net/.default");
+  }
+
+  @Test
+  void theOAuthBearerJaasConfigRequiresTheNamespaceScopeAndNeverShowsTheConnectionString() {
+    EventHubsListener listener =
+        new EventHubsListener(9093, "Endpoint=sb://ns.example/;SharedAccessKey=secret");
+
+    assertThat(listener.serverOAuthBearerJaasConfig())
+        .isEqualTo(
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required"
+                + " unsecuredLoginStringClaim_sub=\"broker\""
+                + " unsecuredValidatorPrincipalClaimName=\"sub\""
+                + " unsecuredValidatorScopeClaimName=\"scope\""
+                + " unsecuredValidatorRequiredScope=\"https://ns.example/.default\";");
+  }
+
+  @Test
+  void aConnectionStringWithoutAnEndpointNamesNoNamespace() {
+    EventHubsListener listener = new EventHubsListener(9093, "SharedAccessKey=v");
+
+    assertThatThrownBy(listener::namespace)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Endpoint=sb://")
+        .hasMessageNotContaining("SharedAccessKey=v");
+  }
 }
