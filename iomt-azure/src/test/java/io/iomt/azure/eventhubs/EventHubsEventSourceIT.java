@@ -144,6 +144,42 @@ class EventHubsEventSourceIT {
   }
 
   @Test
+  void thousandsOfEventsAreHandedOverOnceEachInPartitionOrder() {
+    int perPartition = 2500;
+    for (int i = 0; i < perPartition; i++) {
+      for (String partition : List.of("0", "1")) {
+        hub.publish("telemetry", partition, TestEvent.ofText("{\"n\":" + i + "}"));
+      }
+    }
+    try (EventHubsEventSource source = sources("iomt").open(store, "map")) {
+      source.start();
+      List<SourceEvent> events = new ArrayList<>();
+      Await.atMost(Duration.ofSeconds(120))
+          .every(Duration.ofMillis(1))
+          .until(
+              "all events",
+              () -> {
+                List<SourceEvent> polled = source.poll(Duration.ofMillis(200));
+                events.addAll(polled);
+                source.commit(polled);
+                return events.size();
+              },
+              n -> n >= 2 * perPartition);
+      // Anything handed over twice would arrive within a few more polls.
+      for (int i = 0; i < 5; i++) {
+        events.addAll(source.poll(Duration.ofMillis(200)));
+      }
+      for (int partition = 0; partition < 2; partition++) {
+        int p = partition;
+        assertThat(events.stream().filter(e -> e.partition() == p).map(SourceEvent::position))
+            .as("positions of partition %d", p)
+            .containsExactlyElementsOf(
+                java.util.stream.LongStream.range(0, perPartition).boxed().toList());
+      }
+    }
+  }
+
+  @Test
   void aRevokedKeyIsABlockingUnauthorizedErrorOfThePoll() {
     hub.publish("telemetry", "0", TestEvent.ofText("{}"));
     try (EventHubsEventSource source = sources("iomt").open(store, "map")) {
