@@ -55,12 +55,15 @@ public final class EventHubDeadLetterSink implements DeadLetterSink {
   /** Builds the producer (reading the connection string again) and opens its send link. */
   @Override
   public void open() {
+    EventHubProducerClient client = null;
     try {
-      producer = producer();
-      producer.createBatch(); // opens the connection and the link: credentials and hub checked
+      client = producer();
+      client.createBatch(); // opens the connection and the link: credentials and hub checked
     } catch (RuntimeException e) {
+      closeQuietly(client);
       throw DeadLetterHubErrors.of(e, hub);
     }
+    producer = client; // only a producer whose link opened is used
   }
 
   @Override
@@ -141,13 +144,17 @@ public final class EventHubDeadLetterSink implements DeadLetterSink {
 
   @Override
   public void close() {
-    if (producer != null) {
+    closeQuietly(producer);
+    producer = null;
+  }
+
+  private static void closeQuietly(EventHubProducerClient client) {
+    if (client != null) {
       try {
-        producer.close();
+        client.close();
       } catch (RuntimeException e) {
         // Closing a connection that already failed: nothing to keep.
       }
-      producer = null;
     }
   }
 
