@@ -3,9 +3,10 @@
  * Data Services and Azure API for FHIR ({@link io.iomt.azure.AzureIdentityTokenProvider}, plugged
  * into iomt-fhir's {@code FhirAuth} through the {@code AzureAuthProvider} service-provider
  * interface, so {@code azure-*} auth types work wherever this module is on the class path: the
- * service has it, the CLI does not); Azure AD login (SASL OAUTHBEARER) to Event Hubs' Kafka
- * endpoint ({@link io.iomt.azure.kafka}). Next: the Event Hubs / IoT Hub AMQP event source, the
- * Blob checkpoint store and the Key Vault secret resolver. Other modules reach Azure only through
- * this module's implementations of their ports, never through the SDK; this module knows no Spring.
+ * service has it, the CLI does not); the Event Hubs / IoT Hub source over AMQP with Blob
+ * checkpoints ({@code io.iomt.azure.eventhubs}); Azure AD login (SASL OAUTHBEARER) to Event Hubs'
+ * Kafka endpoint ({@code io.iomt.azure.kafka}); dead letters to a customer's Event Hub ({@code
+ * io.iomt.azure.deadletter}). Other modules reach Azure only through this module's implementations
+ * of their ports, never through the SDK; this module knows no Spring.
  */
 package io.iomt.azure;

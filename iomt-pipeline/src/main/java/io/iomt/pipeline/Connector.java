@@ -6,11 +6,15 @@ import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.core.retry.Backoff;
 import io.iomt.fhir.write.ObservationWriter;
+import io.iomt.pipeline.deadletter.DeadLetterForwardStage;
+import io.iomt.pipeline.deadletter.DeadLetterSink;
 import io.iomt.pipeline.source.EventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +28,11 @@ import java.util.function.Supplier;
  * StageSupervisor} after a backoff (1 s doubling to 30 s, full jitter); what it had not committed
  * is replayed, which the idempotent writes make harmless. Its {@link #status(StageName)} says
  * {@link StageStatus.Failed} with the error and the restart time in the meantime.
+ *
+ * <p>Where a dead-letter destination is configured, a third stage ({@link
+ * StageName#FORWARD_ERRORS}, consumer group {@code iomt-<name>-forward-errors}) copies the error
+ * topic to it; the error topic stays the durable first stop, and the other stages never wait for
+ * the destination.
  */
 public final class Connector implements AutoCloseable {
   /** The connector's three topics. */
@@ -49,17 +58,16 @@ public final class Connector implements AutoCloseable {
 
   private static final Duration RESTART_MAX = Duration.ofSeconds(30);
 
-  private final StageSupervisor normalize;
-  private final StageSupervisor group;
+  /** The supervisors of the stages this connector runs, in {@link StageName} order. */
+  private final Map<StageName, StageSupervisor> stages;
 
   private final KafkaClients clients;
 
   private Connector(
-      Settings settings, KafkaClients clients, StageSupervisor normalize, StageSupervisor group) {
+      Settings settings, KafkaClients clients, Map<StageName, StageSupervisor> stages) {
     this.settings = settings;
     this.clients = clients;
-    this.normalize = normalize;
-    this.group = group;
+    this.stages = stages;
   }
 
   /** Creates missing topics, then starts both stages, reading the source topic. */
@@ -84,6 +92,26 @@ public final class Connector implements AutoCloseable {
       KafkaClients clients,
       Supplier<EventSource> externalSource,
       Supplier<ObservationWriter> writers,
+      StageMetrics metrics,
+      Clock clock) {
+    return start(s, clients, externalSource, writers, null, metrics, clock);
+  }
+
+  /**
+   * Creates missing topics, then starts the stages.
+   *
+   * @param externalSource as in {@link #start(Settings, KafkaClients, Supplier, Supplier,
+   *     StageMetrics, Clock)}; null for the source topic
+   * @param deadLetterSinks opens the destination the dead letters are forwarded to, once per start
+   *     of the forwarding stage (again after each failure); null to forward nothing, in which case
+   *     the connector has no {@link StageName#FORWARD_ERRORS} stage
+   */
+  public static Connector start(
+      Settings s,
+      KafkaClients clients,
+      Supplier<EventSource> externalSource,
+      Supplier<ObservationWriter> writers,
+      Supplier<DeadLetterSink> deadLetterSinks,
       StageMetrics metrics,
       Clock clock) {
     List<KafkaClients.TopicSpec> topics = new ArrayList<>();
@@ -138,9 +166,42 @@ public final class Connector implements AutoCloseable {
                     status),
             restarts,
             clock);
-    normalize.start();
-    group.start();
-    return new Connector(s, clients, normalize, group);
+    Map<StageName, StageSupervisor> stages = new EnumMap<>(StageName.class);
+    stages.put(StageName.NORMALIZE, normalize);
+    stages.put(StageName.GROUP, group);
+    if (deadLetterSinks != null) {
+      stages.put(
+          StageName.FORWARD_ERRORS,
+          new StageSupervisor(
+              "iomt-" + s.name() + "-forward-errors",
+              status -> forwarder(s, clients, deadLetterSinks, metrics, status),
+              restarts,
+              clock));
+    }
+    stages.values().forEach(StageSupervisor::start);
+    return new Connector(s, clients, stages);
+  }
+
+  /** A forwarding stage with a new sink and a new consumer of the error topic. */
+  private static Stage forwarder(
+      Settings s,
+      KafkaClients clients,
+      Supplier<DeadLetterSink> sinks,
+      StageMetrics metrics,
+      StatusHolder status) {
+    DeadLetterSink sink = sinks.get();
+    try {
+      return new DeadLetterForwardStage(
+          new KafkaEventSource(
+              clients.consumer(groupId(s.name(), StageName.FORWARD_ERRORS)), s.topics().errors()),
+          sink,
+          new DeadLetterForwardStage.Config(s.name(), s.pollTimeout()),
+          metrics,
+          status);
+    } catch (RuntimeException e) {
+      sink.close();
+      throw e;
+    }
   }
 
   /** The consumer group of a connector's stage. */
@@ -152,22 +213,26 @@ public final class Connector implements AutoCloseable {
     return settings;
   }
 
-  /** What one of the stages is doing now. */
-  public StageStatus status(StageName stage) {
-    return switch (stage) {
-      case NORMALIZE -> normalize.status();
-      case GROUP -> group.status();
-    };
+  /**
+   * The stages this connector runs, in order: normalize and group, and forward-errors where a
+   * dead-letter destination is configured. Health and metrics list these, and only these.
+   */
+  public List<StageName> stages() {
+    return List.copyOf(stages.keySet());
   }
 
-  /** Stops both stages, waiting for their current poll or flush to end. */
+  /** What one of the stages is doing now; {@code Stopped("not configured")} for one not run. */
+  public StageStatus status(StageName stage) {
+    StageSupervisor supervisor = stages.get(stage);
+    return supervisor == null ? new StageStatus.Stopped("not configured") : supervisor.status();
+  }
+
+  /** Stops the stages, waiting for their current poll, flush or send to end. */
   @Override
   public void close() {
-    normalize.close();
-    group.close();
-    normalize.join();
-    group.join();
-    for (StageName stage : StageName.values()) {
+    stages.values().forEach(StageSupervisor::close);
+    stages.values().forEach(StageSupervisor::join);
+    for (StageName stage : stages.keySet()) {
       clients.leaveGroup(groupId(settings.name(), stage));
     }
   }

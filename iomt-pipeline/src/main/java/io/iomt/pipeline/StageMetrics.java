@@ -40,5 +40,8 @@ public interface StageMetrics {
    */
   default void processedUpTo(StageName stage, int partition, Instant ingestion) {}
 
+  /** The destination for dead letters accepted {@code count} more of them. */
+  default void deadLettersForwarded(int count) {}
+
   StageMetrics NONE = new StageMetrics() {};
 }

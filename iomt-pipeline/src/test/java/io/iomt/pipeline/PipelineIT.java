@@ -74,12 +74,17 @@ class PipelineIT {
 
   /** One broker per test JVM, shared by the pipeline's integration tests, closed at exit. */
   static synchronized void ensureStarted() throws Exception {
+    ensureBroker();
+    fhirServer = HapiFhirServer.shared();
+  }
+
+  /** The shared broker and the sample mappings, without the FHIR server. */
+  static synchronized void ensureBroker() throws Exception {
     if (broker == null) {
       broker = EmbeddedKafkaBroker.start(Files.createTempDirectory("iomt-pipeline-kafka"));
       Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "iomt-pipeline-kafka-close"));
       bootstrap = broker.bootstrapServers();
     }
-    fhirServer = HapiFhirServer.shared();
     loadMappings();
   }
 

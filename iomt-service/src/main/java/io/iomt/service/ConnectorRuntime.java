@@ -73,7 +73,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
             });
     for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
       pending.put(d.name(), new StageStatus.Starting());
-      for (StageName stage : StageName.values()) {
+      for (StageName stage : d.stages()) {
         metrics.stageStates(d.name(), stage, () -> status(d.name(), stage));
       }
       starter.execute(() -> tryStart(d));
@@ -101,6 +101,7 @@ public final class ConnectorRuntime implements SmartLifecycle {
               kafka.clients(),
               source,
               () -> d.destination().writer(clock),
+              d.deadLetterHub() == null ? null : d.deadLetterHub().sinks(azureCredential),
               metrics.forConnector(d.name()),
               clock);
       running.put(d.name(), c);
@@ -148,18 +149,20 @@ public final class ConnectorRuntime implements SmartLifecycle {
       Connector c = running.get(d.name());
       if (c == null) {
         StageStatus s = pending.getOrDefault(d.name(), new StageStatus.Stopped("not started"));
-        out.put(d.name(), stages(stage -> s));
+        out.put(d.name(), stages(d, stage -> s));
       } else {
-        out.put(d.name(), stages(c::status));
+        out.put(d.name(), stages(d, c::status));
       }
     }
     return out;
   }
 
+  /** The connector's configured stages only: no forwarder shown where none is configured. */
   private static Map<StageName, StageStatus> stages(
+      ServiceConfiguration.ConnectorDefinition d,
       java.util.function.Function<StageName, StageStatus> status) {
     Map<StageName, StageStatus> out = new java.util.EnumMap<>(StageName.class);
-    for (StageName stage : StageName.values()) {
+    for (StageName stage : d.stages()) {
       out.put(stage, status.apply(stage));
     }
     return out;

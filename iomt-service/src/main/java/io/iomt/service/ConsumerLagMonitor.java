@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * Consumer lag of every connector's two consumer groups, as the gauge {@code
+ * Consumer lag of every connector's consumer groups (and of its dead-letter forwarder where one is
+ * configured: dead letters not yet accepted by the customer's Event Hub), as the gauge {@code
  * iomt_consumer_lag_records{connector,stage}}: records in the topic not yet committed by the stage
  * (what KEDA scales on). Refreshed every 10 seconds from the broker.
  */
@@ -49,6 +50,9 @@ public final class ConsumerLagMonitor {
           update(d.name(), StageName.NORMALIZE, d.settings().topics().source());
         }
         update(d.name(), StageName.GROUP, d.settings().topics().normalized());
+        if (d.stages().contains(StageName.FORWARD_ERRORS)) {
+          update(d.name(), StageName.FORWARD_ERRORS, d.settings().topics().errors());
+        }
       }
     } catch (Exception e) {
       LOG.debug("Consumer lag not refreshed: {}", e.toString());

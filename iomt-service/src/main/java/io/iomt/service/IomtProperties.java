@@ -214,6 +214,7 @@ public class IomtProperties {
     private final Fhir fhir = new Fhir();
     private final Flush flush = new Flush();
     private final Source source = new Source();
+    private final DeadLetters deadLetters = new DeadLetters();
 
     public String getSourceTopic() {
       return sourceTopic;
@@ -273,6 +274,66 @@ public class IomtProperties {
 
     public Source getSource() {
       return source;
+    }
+
+    public DeadLetters getDeadLetters() {
+      return deadLetters;
+    }
+  }
+
+  /**
+   * Where dead letters go besides the connector's error topic (which always keeps them): a
+   * customer's Azure Event Hub, when {@code event-hub} is configured.
+   */
+  public static class DeadLetters {
+    private final DeadLetterHub eventHub = new DeadLetterHub();
+
+    public DeadLetterHub getEventHub() {
+      return eventHub;
+    }
+  }
+
+  /**
+   * The Event Hub that receives copies of the dead letters: a SAS {@code connection-string} (with
+   * the Send right), or {@code fully-qualified-event-hub-namespace} and {@code event-hub-name} with
+   * the shared Azure credential. Nothing set: no forwarding.
+   */
+  public static class DeadLetterHub {
+    private String connectionString;
+    private String fullyQualifiedEventHubNamespace;
+    private String eventHubName;
+
+    public String getConnectionString() {
+      return connectionString;
+    }
+
+    public void setConnectionString(String connectionString) {
+      this.connectionString = connectionString;
+    }
+
+    public String getFullyQualifiedEventHubNamespace() {
+      return fullyQualifiedEventHubNamespace;
+    }
+
+    public void setFullyQualifiedEventHubNamespace(String fullyQualifiedEventHubNamespace) {
+      this.fullyQualifiedEventHubNamespace = fullyQualifiedEventHubNamespace;
+    }
+
+    public String getEventHubName() {
+      return eventHubName;
+    }
+
+    public void setEventHubName(String eventHubName) {
+      this.eventHubName = eventHubName;
+    }
+
+    @Override
+    public String toString() {
+      return "DeadLetterHub["
+          + fullyQualifiedEventHubNamespace
+          + "/"
+          + eventHubName
+          + ", secrets masked]";
     }
   }
 

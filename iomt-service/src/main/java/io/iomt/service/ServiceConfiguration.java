@@ -17,6 +17,7 @@ import io.iomt.fhir.http.RetryPolicy;
 import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.FlushPolicy;
+import io.iomt.pipeline.StageName;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -56,11 +57,25 @@ public final class ServiceConfiguration {
    * A connector ready to start.
    *
    * @param eventHubs the Event Hubs source it reads, or null when it reads its source topic
+   * @param deadLetterHub the Event Hub its dead letters are forwarded to, or null for none
    */
   public record ConnectorDefinition(
-      Connector.Settings settings, FhirDestination destination, EventHubsSourceConfig eventHubs) {
+      Connector.Settings settings,
+      FhirDestination destination,
+      EventHubsSourceConfig eventHubs,
+      DeadLetterHubConfig deadLetterHub) {
     public String name() {
       return settings.name();
+    }
+
+    /**
+     * The stages the connector runs: normalize, group, and forward-errors when dead letters are
+     * forwarded. Health and metrics show these only.
+     */
+    public List<StageName> stages() {
+      return deadLetterHub == null
+          ? List.of(StageName.NORMALIZE, StageName.GROUP)
+          : List.of(StageName.NORMALIZE, StageName.GROUP, StageName.FORWARD_ERRORS);
     }
 
     /** Whether the normalize stage reads the connector's source topic (where ingest appends). */
@@ -371,6 +386,9 @@ public final class ServiceConfiguration {
               + sourceType
               + "' is not a source type: kafka (the source topic, the default) or event-hubs");
     }
+    DeadLetterHubConfig deadLetterHub =
+        DeadLetterHubConfig.check(
+            at + ".dead-letters.event-hub", c.getDeadLetters().getEventHub(), problems);
     if (problems.size() > before) {
       return null;
     }
@@ -388,7 +406,7 @@ public final class ServiceConfiguration {
                 ? INITIAL_BACKOFF
                 : c.getFhir().getMaxBackoff(),
             c.getFhir().getMaxBackoff());
-    return new ConnectorDefinition(settings, destination, eventHubs);
+    return new ConnectorDefinition(settings, destination, eventHubs, deadLetterHub);
   }
 
   private interface Parser<T> {

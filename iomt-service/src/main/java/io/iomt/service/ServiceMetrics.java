@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * iomt_fhir_resources_saved_total{outcome}} (FhirResourceSaved), {@code
  * iomt_errors_total{name,stage,severity}} (TotalErrors), {@code iomt_normalize_latency_seconds} and
  * {@code iomt_group_latency_seconds} (the average stage latencies: sum / count), and {@code
- * iomt_event_freshness_seconds{stage,partition}}. Lag and health come from {@link
+ * iomt_event_freshness_seconds{stage,partition}}, and {@code iomt_dead_letters_forwarded_total}
+ * where dead letters go to a customer's Event Hub. Lag and health come from {@link
  * ConsumerLagMonitor} and the health endpoint.
  */
 public final class ServiceMetrics {
@@ -82,6 +83,7 @@ public final class ServiceMetrics {
     private final Counter created;
     private final Counter updated;
     private final Counter unchanged;
+    private final Counter forwarded;
     private final Timer normalizeLatency;
     private final Timer groupLatency;
     private final Map<String, AtomicLong> freshness = new ConcurrentHashMap<>();
@@ -101,6 +103,10 @@ public final class ServiceMetrics {
       created = saved("created");
       updated = saved("updated");
       unchanged = saved("noop");
+      forwarded =
+          counter(
+              "iomt.dead.letters.forwarded",
+              "Dead letters the customer's dead-letter destination accepted (at least once)");
       normalizeLatency =
           Timer.builder("iomt.normalize.latency")
               .description(
@@ -170,6 +176,11 @@ public final class ServiceMetrics {
           .tag("severity", error.severity())
           .register(registry)
           .increment();
+    }
+
+    @Override
+    public void deadLettersForwarded(int count) {
+      forwarded.increment(count);
     }
 
     @Override

@@ -102,4 +102,19 @@ class PipelineLayeringTest {
                 + " topic) is Kafka, which every deployment has")
         .check(PIPELINE);
   }
+
+  @Test
+  void theDeadLetterForwardingKnowsNoTransport() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.iomt.pipeline.deadletter..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.kafka..", "com.azure..", "java.net..")
+        .because(
+            "the forwarding stage reads the error topic through the EventSource port and writes"
+                + " through DeadLetterSink, so that an Event Hub (iomt-azure) or any other"
+                + " destination plugs in without the stage knowing Kafka or Azure")
+        .check(PIPELINE);
+  }
 }
