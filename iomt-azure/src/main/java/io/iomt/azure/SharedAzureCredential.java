@@ -4,6 +4,7 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import io.iomt.fhir.auth.FhirAuthSettings;
+import io.iomt.fhir.auth.SharedAzureTokens;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -104,6 +105,15 @@ public final class SharedAzureCredential {
         return credential().getTokenSync(request);
       }
     };
+  }
+
+  /**
+   * FHIR tokens from this credential, for auth type {@code azure} ({@code
+   * FhirAuth.withSharedAzureCredential}); the credential is built when the first token is needed.
+   */
+  public SharedAzureTokens fhirTokens() {
+    return (fhirUrl, clock) ->
+        new AzureIdentityTokenProvider(deferred(), fhirUrl.toString(), clock);
   }
 
   @Override

@@ -6,7 +6,7 @@
  * service has it, the CLI does not); the one Azure credential the service shares among FHIR, Key
  * Vault, Event Hubs and Blob ({@link io.iomt.azure.SharedAzureCredential}); Key Vault secret
  * references ({@link io.iomt.azure.keyvault}). Next: the Event Hubs / IoT Hub AMQP event source and
- * the Blob checkpoint store. Other modules reach Azure only through this
- * module's implementations of their ports, never through the SDK; this module knows no Spring.
+ * the Blob checkpoint store. Other modules reach Azure only through this module's implementations
+ * of their ports, never through the SDK; this module knows no Spring.
  */
 package io.iomt.azure;

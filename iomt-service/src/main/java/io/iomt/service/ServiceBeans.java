@@ -1,5 +1,6 @@
 package io.iomt.service;
 
+import io.iomt.azure.keyvault.KeyVaultSecrets;
 import io.iomt.pipeline.KafkaClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -49,10 +50,14 @@ class ServiceBeans {
     return new ConsumerLagMonitor(config, kafka, metrics);
   }
 
+  /** The ingest API keys follow Key Vault rotations at once (read through the holder). */
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(IomtProperties properties) {
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(
+      IomtProperties properties, KeyVaultSecrets secrets) {
     FilterRegistrationBean<ApiKeyFilter> r =
-        new FilterRegistrationBean<>(new ApiKeyFilter(properties.getIngest().getApiKeys()));
+        new FilterRegistrationBean<>(
+            new ApiKeyFilter(
+                secrets.currentList("iomt.ingest.api-keys", properties.getIngest().getApiKeys())));
     r.addUrlPatterns("/ingest/*", "/actuator/*");
     return r;
   }

@@ -1,5 +1,8 @@
 package io.iomt.service;
 
+import io.iomt.azure.SharedAzureCredential;
+import io.iomt.azure.keyvault.KeyVaultSecretResolver;
+import io.iomt.azure.keyvault.KeyVaultSecrets;
 import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.error.InvalidTemplateException;
 import io.iomt.core.error.TemplateProblem;
@@ -7,8 +10,10 @@ import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.fhirmapping.MappingCrossCheck;
 import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.fhir.FhirDestination;
+import io.iomt.fhir.auth.AzureCredentialOptions;
 import io.iomt.fhir.auth.FhirAuth;
 import io.iomt.fhir.auth.FhirAuthOptions;
+import io.iomt.fhir.auth.FhirAuthSettings;
 import io.iomt.fhir.auth.Secret;
 import io.iomt.fhir.auth.SettingPaths;
 import io.iomt.fhir.auth.TokenProvider;
@@ -29,10 +34,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
@@ -61,18 +71,22 @@ public final class ServiceConfiguration {
   private final Map<String, Object> kafkaProperties;
   private final boolean embeddedBroker;
   private final MessageLimits ingestLimits;
+  private final SharedAzureCredential azureCredential;
+  private KeyVaultSecrets keyVaultSecrets = KeyVaultSecrets.none();
 
   private ServiceConfiguration(
       IomtProperties properties,
       List<ConnectorDefinition> connectors,
       Map<String, Object> kafkaProperties,
       boolean embeddedBroker,
-      MessageLimits ingestLimits) {
+      MessageLimits ingestLimits,
+      SharedAzureCredential azureCredential) {
     this.properties = properties;
     this.connectors = connectors;
     this.kafkaProperties = kafkaProperties;
     this.embeddedBroker = embeddedBroker;
     this.ingestLimits = ingestLimits;
+    this.azureCredential = azureCredential;
   }
 
   /** The settings this configuration was made from (checked; treat as read-only). */
@@ -97,6 +111,16 @@ public final class ServiceConfiguration {
     return ingestLimits;
   }
 
+  /** The shared Azure credential ({@code iomt.azure.credential.*}), checked; maybe none. */
+  public SharedAzureCredential azureCredential() {
+    return azureCredential;
+  }
+
+  /** The settings that reference Key Vault secrets, with their current values. */
+  public KeyVaultSecrets keyVaultSecrets() {
+    return keyVaultSecrets;
+  }
+
   /**
    * Binds {@code iomt.*} from the environment ({@link PropertyBinding}: unknown settings and values
    * that cannot be converted are problems too), checks everything and parses the mappings.
@@ -104,8 +128,69 @@ public final class ServiceConfiguration {
    * @throws InvalidConfigurationException listing every problem found
    */
   public static ServiceConfiguration from(Environment environment, Clock clock) {
+    return from(environment, clock, null);
+  }
+
+  /**
+   * Resolves the Key Vault references among the settings first ({@link KeyVaultReferences}: each
+   * setting whose value is {@code @Microsoft.KeyVault(...)} gets the secret in its place), then
+   * binds and checks everything as {@link #from(Environment, Clock)}. A reference that cannot be
+   * read is a problem naming the setting, the vault and the secret.
+   *
+   * @param keyVault the resolver to read references with; null for one with the shared Azure
+   *     credential and the SDK's defaults (tests give one that trusts a fake vault)
+   * @throws InvalidConfigurationException listing every problem found
+   */
+  public static ServiceConfiguration from(
+      Environment environment, Clock clock, KeyVaultSecretResolver keyVault) {
+    List<String> problems = new ArrayList<>();
+    SharedAzureCredential credential = null;
+    KeyVaultSecrets secrets = KeyVaultSecrets.none();
+    if (environment instanceof ConfigurableEnvironment configurable) {
+      IomtProperties.Azure azure = azureSettings(configurable);
+      credential = azureCredential(azure.getCredential(), new ArrayList<>());
+      KeyVaultReferences.Scan scan = KeyVaultReferences.scan(configurable);
+      problems.addAll(scan.problems());
+      if (!scan.references().isEmpty()) {
+        KeyVaultSecretResolver resolver =
+            keyVault != null ? keyVault : resolver(credential, azure.getKeyVault());
+        if (resolver == null) {
+          problems.add(
+              String.join(", ", scan.references().keySet())
+                  + ": Key Vault references need the shared Azure credential, and none is"
+                  + " configured (set iomt.azure.credential.type, docs/configuration.md)");
+        } else {
+          KeyVaultSecrets.Resolution resolution =
+              KeyVaultSecrets.resolve(resolver, scan.references());
+          resolution.failures().forEach(f -> problems.add(f.getMessage()));
+          secrets = resolution.secrets();
+          KeyVaultReferences.install(configurable, scan.references(), secrets);
+        }
+      }
+    }
     PropertyBinding.Bound bound = PropertyBinding.bind(environment);
-    return from(bound.properties(), bound.problems(), clock);
+    problems.addAll(bound.problems());
+    ServiceConfiguration config = from(bound.properties(), problems, clock, credential);
+    config.keyVaultSecrets = secrets;
+    return config;
+  }
+
+  /** {@code iomt.azure.*} read before anything else; a value that cannot be read is left out. */
+  private static IomtProperties.Azure azureSettings(Environment environment) {
+    try {
+      return Binder.get(environment)
+          .bindOrCreate("iomt.azure", Bindable.of(IomtProperties.Azure.class));
+    } catch (BindException e) {
+      return new IomtProperties.Azure(); // PropertyBinding reports it
+    }
+  }
+
+  private static KeyVaultSecretResolver resolver(
+      SharedAzureCredential credential, IomtProperties.KeyVault settings) {
+    if (credential == null || !credential.isConfigured()) {
+      return null;
+    }
+    return KeyVaultSecretResolver.of(credential, settings.getDnsSuffix());
   }
 
   /**
@@ -114,12 +199,27 @@ public final class ServiceConfiguration {
    * @throws InvalidConfigurationException listing every problem found
    */
   public static ServiceConfiguration from(IomtProperties p, Clock clock) {
-    return from(p, List.of(), clock);
+    return from(p, List.of(), clock, null);
   }
 
+  /**
+   * @param credential the shared credential already made from these settings, or null to make it
+   */
   private static ServiceConfiguration from(
-      IomtProperties p, List<String> bindingProblems, Clock clock) {
+      IomtProperties p,
+      List<String> bindingProblems,
+      Clock clock,
+      SharedAzureCredential credential) {
     List<String> problems = new ArrayList<>(bindingProblems);
+    SharedAzureCredential checked = azureCredential(p.getAzure().getCredential(), problems);
+    SharedAzureCredential shared = credential != null ? credential : checked;
+    Duration refresh = p.getAzure().getKeyVault().getRefreshInterval();
+    if (refresh == null || refresh.isNegative()) {
+      problems.add("iomt.azure.key-vault.refresh-interval: must be 0 (never) or positive");
+    }
+    if (blankToNull(p.getAzure().getKeyVault().getDnsSuffix()) == null) {
+      problems.add("iomt.azure.key-vault.dns-suffix: missing (e.g. vault.azure.net)");
+    }
     Map<String, Object> kafka = kafka(p.getKafka(), problems);
     MessageLimits limits = ingest(p.getIngest(), problems);
     if (p.getConnectors().isEmpty()) {
@@ -131,7 +231,7 @@ public final class ServiceConfiguration {
     Map<String, String> topicOwners = new HashMap<>();
     for (Map.Entry<String, IomtProperties.Connector> e : p.getConnectors().entrySet()) {
       ConnectorDefinition d =
-          connector(e.getKey(), e.getValue(), limits, clock, topicOwners, problems);
+          connector(e.getKey(), e.getValue(), limits, clock, topicOwners, shared, problems);
       if (d != null) {
         connectors.add(d);
       }
@@ -140,7 +240,23 @@ public final class ServiceConfiguration {
       throw new InvalidConfigurationException(problems);
     }
     return new ServiceConfiguration(
-        p, List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits);
+        p, List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits, shared);
+  }
+
+  /** The shared credential, checked like FHIR auth; none (and problems) when invalid. */
+  private static SharedAzureCredential azureCredential(
+      IomtProperties.Credential c, List<String> problems) {
+    Validated<Optional<FhirAuthSettings.Azure>> checked =
+        FhirAuth.azureCredential(
+            new AzureCredentialOptions(
+                c.getType(), c.getTenantId(), c.getClientId(), secret(c.getClientSecret())),
+            SettingPaths.under("iomt.azure.credential"));
+    checked.problems().forEach(problem -> problems.add(problem.toString()));
+    if (checked instanceof Validated.Valid<Optional<FhirAuthSettings.Azure>> valid
+        && valid.value().isPresent()) {
+      return SharedAzureCredential.of(valid.value().get());
+    }
+    return SharedAzureCredential.none();
   }
 
   private static Map<String, Object> kafka(IomtProperties.Kafka k, List<String> problems) {
@@ -241,6 +357,7 @@ public final class ServiceConfiguration {
       MessageLimits limits,
       Clock clock,
       Map<String, String> topicOwners,
+      SharedAzureCredential shared,
       List<String> problems) {
     String at = "iomt.connectors." + name;
     int before = problems.size();
@@ -304,7 +421,7 @@ public final class ServiceConfiguration {
     } catch (IllegalArgumentException e) {
       problems.add(at + ".flush: " + e.getMessage());
     }
-    FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, problems);
+    FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, shared, problems);
     if (problems.size() > before) {
       return null;
     }
@@ -361,7 +478,11 @@ public final class ServiceConfiguration {
   }
 
   private static FhirDestination destination(
-      String at, IomtProperties.Fhir f, Clock clock, List<String> problems) {
+      String at,
+      IomtProperties.Fhir f,
+      Clock clock,
+      SharedAzureCredential shared,
+      List<String> problems) {
     URI url = null;
     if (blankToNull(f.getUrl()) == null) {
       problems.add(
@@ -408,7 +529,7 @@ public final class ServiceConfiguration {
     if (f.getMaxBackoff().isNegative() || f.getMaxBackoff().isZero()) {
       problems.add(at + ".max-backoff: must be positive");
     }
-    TokenProvider tokens = tokens(at + ".auth", f.getAuth(), url, clock, problems);
+    TokenProvider tokens = tokens(at + ".auth", f.getAuth(), url, clock, shared, problems);
     if (url == null || resolution == null || tokens == null) {
       return null;
     }
@@ -420,7 +541,12 @@ public final class ServiceConfiguration {
    * documented in docs/configuration.md. Without a valid URL only the settings are checked.
    */
   private static TokenProvider tokens(
-      String at, IomtProperties.Auth a, URI url, Clock clock, List<String> problems) {
+      String at,
+      IomtProperties.Auth a,
+      URI url,
+      Clock clock,
+      SharedAzureCredential shared,
+      List<String> problems) {
     FhirAuthOptions options =
         new FhirAuthOptions(
             a.getType(),
@@ -435,8 +561,12 @@ public final class ServiceConfiguration {
       FhirAuth.settings(options, paths).problems().forEach(p -> problems.add(p.toString()));
       return null;
     }
-    Validated<TokenProvider> tokens =
-        FhirAuth.onClasspath().tokenProvider(options, url, clock, paths);
+    FhirAuth auth = FhirAuth.onClasspath();
+    if (shared.isConfigured()) {
+      // Type 'azure': tokens from the shared credential, built when the first token is needed.
+      auth = auth.withSharedAzureCredential(shared.fhirTokens());
+    }
+    Validated<TokenProvider> tokens = auth.tokenProvider(options, url, clock, paths);
     tokens.problems().forEach(p -> problems.add(p.toString()));
     return tokens instanceof Validated.Valid<TokenProvider> valid ? valid.value() : null;
   }

@@ -10,6 +10,7 @@ import com.azure.identity.CredentialUnavailableException;
 import com.azure.security.keyvault.secrets.SecretClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
+import io.iomt.azure.SharedAzureCredential;
 import io.iomt.azure.keyvault.KeyVaultSecretException.Reason;
 import io.iomt.fhir.auth.Secret;
 import java.io.IOException;
@@ -48,6 +49,14 @@ public final class KeyVaultSecretResolver {
     this.httpClient = b.httpClient;
     this.retryOptions = b.retryOptions;
     this.verifyChallengeResource = b.verifyChallengeResource;
+  }
+
+  /**
+   * The production resolver: the shared credential (built when the first secret is read), vaults
+   * named {@code <name>.<dnsSuffix>}, the SDK's defaults otherwise.
+   */
+  public static KeyVaultSecretResolver of(SharedAzureCredential credential, String dnsSuffix) {
+    return builder(credential.deferred()).vaultDnsSuffix(dnsSuffix).build();
   }
 
   /** A resolver reading with {@code credential} (the shared Azure credential in the service). */

@@ -119,6 +119,25 @@ public final class KeyVaultSecrets {
   }
 
   /**
+   * A list setting's values, following Key Vault rotations element by element: {@code setting[i]}
+   * when that element references Key Vault, or the whole setting when it was one reference (then
+   * the list has that one value).
+   *
+   * @param bound the list as bound (references already replaced by their values)
+   */
+  public Supplier<List<String>> currentList(String setting, List<String> bound) {
+    List<Supplier<String>> elements = new ArrayList<>();
+    for (int i = 0; i < bound.size(); i++) {
+      elements.add(current(setting + "[" + i + "]", bound.get(i)));
+    }
+    if (bound.size() == 1 && isReferenced(setting)) {
+      Supplier<String> whole = current(setting, bound.get(0));
+      return () -> List.of(whole.get());
+    }
+    return () -> elements.stream().map(Supplier::get).toList();
+  }
+
+  /**
    * Re-reads every reference that follows the latest version (pinned versions never change). A
    * setting that cannot be read keeps its last value.
    */
