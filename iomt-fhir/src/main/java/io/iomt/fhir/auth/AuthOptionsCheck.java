@@ -90,9 +90,14 @@ final class AuthOptionsCheck {
         : new Validated.Invalid<>(check.problems);
   }
 
-  /** Whether {@code type} names one of the {@code azure-*} kinds. */
+  /** Whether {@code type} names {@code azure} or one of the {@code azure-*} kinds. */
   static boolean isAzure(String type) {
-    return azureCredential(normalized(type)) != null;
+    return normalized(type).equals("azure") || azureCredential(normalized(type)) != null;
+  }
+
+  /** Whether {@code type} is {@code azure}, the shared credential. */
+  static boolean isSharedAzure(String type) {
+    return normalized(type).equals("azure");
   }
 
   private static String normalized(String type) {

@@ -69,7 +69,8 @@ public final class FhirAuth {
   /** Checks the options and builds the token provider: {@link #settings} then {@link #build}. */
   public Validated<TokenProvider> tokenProvider(
       FhirAuthOptions options, URI fhirUrl, Clock clock, SettingPaths paths) {
-    if (AuthOptionsCheck.isAzure(options.type()) && !azureAvailable()) {
+    boolean sharedAzure = shared != null && AuthOptionsCheck.isSharedAzure(options.type());
+    if (AuthOptionsCheck.isAzure(options.type()) && !sharedAzure && !azureAvailable()) {
       return invalid(paths.of("type"), NEEDS_IOMT_AZURE); // the one problem worth fixing first
     }
     Validated<FhirAuthSettings> settings = settings(options, paths);

@@ -109,10 +109,20 @@ class SharedAzureCredentialSettingsTest {
     assertThat(FhirAuth.settings(azure, fhir).problems()).isEmpty();
     assertThat(without.problems())
         .extracting(Object::toString)
-        .containsExactly(
-            "iomt.connectors.icu.fhir.auth.type: auth type 'azure' uses the shared Azure"
-                + " credential, and none is configured (set iomt.azure.credential.type,"
-                + " docs/configuration.md)");
+        .containsExactly("iomt.connectors.icu.fhir.auth.type: " + FhirAuth.NEEDS_IOMT_AZURE);
     assertThat(((Validated.Valid<TokenProvider>) with).value()).isSameAs(shared);
+  }
+
+  @Test
+  void withoutASharedCredentialOrIomtAzureTypeAzureSaysThatModuleIsMissing() {
+    FhirAuthOptions azure = new FhirAuthOptions("azure", null, null, null, null, null, null);
+    SettingPaths cli = setting -> "--fhir-auth";
+
+    Validated<TokenProvider> built =
+        FhirAuth.onClasspath().tokenProvider(azure, FHIR, Clock.systemUTC(), cli);
+
+    assertThat(built.problems())
+        .extracting(Object::toString)
+        .containsExactly("--fhir-auth: " + FhirAuth.NEEDS_IOMT_AZURE);
   }
 }
