@@ -72,7 +72,7 @@ public final class ServiceConfiguration {
   private final boolean embeddedBroker;
   private final MessageLimits ingestLimits;
   private final SharedAzureCredential azureCredential;
-  private KeyVaultSecrets keyVaultSecrets = KeyVaultSecrets.none();
+  private final KeyVaultSecrets keyVaultSecrets;
 
   private ServiceConfiguration(
       IomtProperties properties,
@@ -80,13 +80,15 @@ public final class ServiceConfiguration {
       Map<String, Object> kafkaProperties,
       boolean embeddedBroker,
       MessageLimits ingestLimits,
-      SharedAzureCredential azureCredential) {
+      SharedAzureCredential azureCredential,
+      KeyVaultSecrets keyVaultSecrets) {
     this.properties = properties;
     this.connectors = connectors;
     this.kafkaProperties = kafkaProperties;
     this.embeddedBroker = embeddedBroker;
     this.ingestLimits = ingestLimits;
     this.azureCredential = azureCredential;
+    this.keyVaultSecrets = keyVaultSecrets;
   }
 
   /** The settings this configuration was made from (checked; treat as read-only). */
@@ -168,11 +170,10 @@ public final class ServiceConfiguration {
         }
       }
     }
-    PropertyBinding.Bound bound = PropertyBinding.bind(environment);
+    // A value from Key Vault is a secret whatever its setting's name: never shown in a problem.
+    PropertyBinding.Bound bound = PropertyBinding.bind(environment, secrets::isReferenced);
     problems.addAll(bound.problems());
-    ServiceConfiguration config = from(bound.properties(), problems, clock, credential);
-    config.keyVaultSecrets = secrets;
-    return config;
+    return from(bound.properties(), problems, clock, credential, secrets);
   }
 
   /** {@code iomt.azure.*} read before anything else; a value that cannot be read is left out. */
@@ -199,17 +200,19 @@ public final class ServiceConfiguration {
    * @throws InvalidConfigurationException listing every problem found
    */
   public static ServiceConfiguration from(IomtProperties p, Clock clock) {
-    return from(p, List.of(), clock, null);
+    return from(p, List.of(), clock, null, KeyVaultSecrets.none());
   }
 
   /**
    * @param credential the shared credential already made from these settings, or null to make it
+   * @param secrets the settings whose values came from Key Vault
    */
   private static ServiceConfiguration from(
       IomtProperties p,
       List<String> bindingProblems,
       Clock clock,
-      SharedAzureCredential credential) {
+      SharedAzureCredential credential,
+      KeyVaultSecrets secrets) {
     List<String> problems = new ArrayList<>(bindingProblems);
     SharedAzureCredential checked = azureCredential(p.getAzure().getCredential(), problems);
     SharedAzureCredential shared = credential != null ? credential : checked;
@@ -240,7 +243,13 @@ public final class ServiceConfiguration {
       throw new InvalidConfigurationException(problems);
     }
     return new ServiceConfiguration(
-        p, List.copyOf(connectors), kafka, !kafka.containsKey("bootstrap.servers"), limits, shared);
+        p,
+        List.copyOf(connectors),
+        kafka,
+        !kafka.containsKey("bootstrap.servers"),
+        limits,
+        shared,
+        secrets);
   }
 
   /** The shared credential, checked like FHIR auth; none (and problems) when invalid. */

@@ -130,6 +130,30 @@ class KeyVaultReferencesIT {
   }
 
   @Test
+  void aValueFromKeyVaultIsNeverShownEvenWhenItsSettingsNameDoesNotLookSecret() {
+    vault.putSecret("not-a-duration", "banana-from-the-vault");
+    Map<String, Object> file = ServiceConfigurationTest.validFile();
+    file.put("iomt.connectors.ward-a.flush.max-age", reference(vault, "not-a-duration"));
+
+    InvalidConfigurationException e =
+        catchThrowableOfType(
+            InvalidConfigurationException.class,
+            () ->
+                ServiceConfiguration.from(
+                    ServiceConfigurationTest.environment(file, Map.of()),
+                    Clock.systemUTC(),
+                    resolver));
+
+    assertThat(e.problems())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "iomt.connectors.ward-a.flush.max-age: the value (not shown: the setting holds a"
+                + " secret) is not a duration");
+    assertThat(e.getMessage()).doesNotContain("banana-from-the-vault");
+  }
+
+  @Test
   void deniedAccessIsAProblemNamingSettingVaultAndSecret() {
     vault.putSecret("guarded-key", "guarded-value-0123456");
     Map<String, Object> file = ServiceConfigurationTest.validFile();
