@@ -1,6 +1,7 @@
 package io.iomt.azure;
 
 import com.azure.core.credential.TokenCredential;
+import com.azure.identity.AzureCliCredentialBuilder;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.identity.ManagedIdentityCredentialBuilder;
@@ -9,8 +10,8 @@ import io.iomt.fhir.auth.FhirAuthSettings;
 
 /**
  * Builds the azure-identity {@link TokenCredential} for checked settings. Building contacts no
- * endpoint; the first token request does. The credentials are shared by everything in this module
- * that talks to Azure (FHIR tokens today; Event Hubs, Blob checkpoints and Key Vault next).
+ * endpoint; the first token request does. The service's one shared credential ({@link
+ * SharedAzureCredential}) is built here too, as are the FHIR-only {@code azure-*} auth types.
  */
 public final class AzureCredentials {
   private AzureCredentials() {}
@@ -34,6 +35,10 @@ public final class AzureCredentials {
               .build();
       case WORKLOAD_IDENTITY -> workloadIdentity(settings);
       case DEFAULT -> new DefaultAzureCredentialBuilder().build();
+      case AZURE_CLI ->
+          settings.tenantId() == null
+              ? new AzureCliCredentialBuilder().build()
+              : new AzureCliCredentialBuilder().tenantId(settings.tenantId()).build();
     };
   }
 

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -20,16 +21,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * only; a request with a valid key is marked as authenticated (a {@link Principal}), which
  * Actuator's {@code show-details: when-authorized} needs before it shows details (URLs, errors,
  * stage messages). A wrong key is refused there too. Keys are compared in constant time and never
- * logged or echoed. Thread-safe and immutable.
+ * logged or echoed. The keys are read through a supplier on every request, so a key referenced in
+ * Key Vault is replaced as soon as a refresh reads its new version. Thread-safe.
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
   /** The name of the principal that a valid key stands for (no key is ever used as a name). */
   static final String PRINCIPAL = "api-key";
 
-  private final List<byte[]> keys;
+  private final Supplier<List<String>> keys;
 
-  ApiKeyFilter(List<String> keys) {
-    this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+  /**
+   * @param keys the keys accepted right now, read on every request
+   */
+  ApiKeyFilter(Supplier<List<String>> keys) {
+    this.keys = keys;
   }
 
   @Override
@@ -84,8 +89,8 @@ final class ApiKeyFilter extends OncePerRequestFilter {
 
   private boolean matches(byte[] presented) {
     boolean any = false;
-    for (byte[] key : keys) {
-      any |= MessageDigest.isEqual(key, presented);
+    for (String key : keys.get()) {
+      any |= MessageDigest.isEqual(key.getBytes(StandardCharsets.UTF_8), presented);
     }
     return any;
   }

@@ -21,6 +21,7 @@ public class IomtProperties {
 
   private final Kafka kafka = new Kafka();
   private final Ingest ingest = new Ingest();
+  private final Azure azure = new Azure();
   private final Map<String, Connector> connectors = new LinkedHashMap<>();
 
   public Path getDataDir() {
@@ -37,6 +38,93 @@ public class IomtProperties {
 
   public Ingest getIngest() {
     return ingest;
+  }
+
+  public Azure getAzure() {
+    return azure;
+  }
+
+  /** What every part of the service that talks to Azure shares. */
+  public static class Azure {
+    private final Credential credential = new Credential();
+    private final KeyVault keyVault = new KeyVault();
+
+    public Credential getCredential() {
+      return credential;
+    }
+
+    public KeyVault getKeyVault() {
+      return keyVault;
+    }
+  }
+
+  /**
+   * The one Azure credential of the service (FHIR auth type {@code azure}, Key Vault references,
+   * Event Hubs, Blob): {@code managed-identity}, {@code workload-identity}, {@code client-secret},
+   * {@code azure-cli} or {@code default}; none when {@code type} is empty.
+   */
+  public static class Credential {
+    private String type;
+    private String tenantId;
+    private String clientId;
+    private String clientSecret;
+
+    public String getType() {
+      return type;
+    }
+
+    public void setType(String type) {
+      this.type = type;
+    }
+
+    public String getTenantId() {
+      return tenantId;
+    }
+
+    public void setTenantId(String tenantId) {
+      this.tenantId = tenantId;
+    }
+
+    public String getClientId() {
+      return clientId;
+    }
+
+    public void setClientId(String clientId) {
+      this.clientId = clientId;
+    }
+
+    public String getClientSecret() {
+      return clientSecret;
+    }
+
+    public void setClientSecret(String clientSecret) {
+      this.clientSecret = clientSecret;
+    }
+  }
+
+  /** Key Vault references ({@code @Microsoft.KeyVault(...)} values). */
+  public static class KeyVault {
+    /** How often referenced secrets are re-read; 0 never. */
+    private Duration refreshInterval = Duration.ofMinutes(30);
+
+    /** The DNS suffix of {@code VaultName} references (sovereign clouds differ). */
+    private String dnsSuffix = "vault.azure.net";
+
+    public Duration getRefreshInterval() {
+      return refreshInterval;
+    }
+
+    public void setRefreshInterval(Duration refreshInterval) {
+      this.refreshInterval = refreshInterval;
+    }
+
+    public String getDnsSuffix() {
+      return dnsSuffix;
+    }
+
+    public void setDnsSuffix(String dnsSuffix) {
+      this.dnsSuffix = dnsSuffix;
+    }
   }
 
   public Map<String, Connector> getConnectors() {
@@ -542,8 +630,9 @@ public class IomtProperties {
 
   /**
    * How the connector authenticates to FHIR: {@code none}, {@code bearer} (a fixed token), {@code
-   * oauth2} (client credentials), or Azure identity: {@code azure-managed-identity}, {@code
-   * azure-client-secret}, {@code azure-workload-identity}, {@code azure-default}.
+   * oauth2} (client credentials), or Azure identity: {@code azure} (the shared credential, {@code
+   * iomt.azure.credential}), {@code azure-managed-identity}, {@code azure-client-secret}, {@code
+   * azure-workload-identity}, {@code azure-default}, {@code azure-cli}.
    */
   public static class Auth {
     private String type = "none";

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -54,13 +55,23 @@ final class PropertyBinding {
   private PropertyBinding() {}
 
   static Bound bind(Environment environment) {
+    return bind(environment, setting -> false);
+  }
+
+  /**
+   * @param secret settings whose values are never shown, besides those whose names look secret
+   *     (e.g. the ones whose value came from Key Vault)
+   */
+  static Bound bind(Environment environment, Predicate<String> secret) {
     Binder binder = Binder.get(environment);
     List<String> problems = new ArrayList<>();
     Set<ConfigurationPropertyName> unreadable = new HashSet<>();
     Set<String> bound = new HashSet<>();
     IomtProperties properties =
         binder.bindOrCreate(
-            "iomt", Bindable.of(IomtProperties.class), new Collecting(problems, unreadable, bound));
+            "iomt",
+            Bindable.of(IomtProperties.class),
+            new Collecting(problems, unreadable, bound, secret));
     // A second pass only to find what no field took: Spring's handler throws at the end with all
     // of them, and a conversion failure must not stop it first (it is reported above).
     try {
@@ -68,7 +79,7 @@ final class PropertyBinding {
           "iomt",
           Bindable.of(IomtProperties.class),
           new NoUnboundElementsBindHandler(
-              new Collecting(new ArrayList<>(), new HashSet<>(), new HashSet<>())));
+              new Collecting(new ArrayList<>(), new HashSet<>(), new HashSet<>(), secret)));
     } catch (BindException e) {
       if (!(e.getCause() instanceof UnboundConfigurationPropertiesException unbound)) {
         throw e;
@@ -124,12 +135,17 @@ final class PropertyBinding {
     private final List<String> problems;
     private final Set<ConfigurationPropertyName> unreadable;
     private final Set<String> bound;
+    private final Predicate<String> secret;
 
     Collecting(
-        List<String> problems, Set<ConfigurationPropertyName> unreadable, Set<String> bound) {
+        List<String> problems,
+        Set<ConfigurationPropertyName> unreadable,
+        Set<String> bound,
+        Predicate<String> secret) {
       this.problems = problems;
       this.unreadable = unreadable;
       this.bound = bound;
+      this.secret = secret;
     }
 
     @Override
@@ -151,7 +167,7 @@ final class PropertyBinding {
       String value;
       if (property == null || property.getValue() == null) {
         value = "the value";
-      } else if (Redaction.isSecretName(name.toString())) {
+      } else if (Redaction.isSecretName(name.toString()) || secret.test(name.toString())) {
         value = "the value (not shown: the setting holds a secret)";
       } else {
         String text = String.valueOf(property.getValue());

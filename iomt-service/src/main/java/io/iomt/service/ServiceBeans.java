@@ -1,6 +1,8 @@
 package io.iomt.service;
 
+import io.iomt.azure.SharedAzureCredential;
 import io.iomt.azure.kafka.EventHubsOAuthBearer;
+import io.iomt.azure.keyvault.KeyVaultSecrets;
 import io.iomt.pipeline.KafkaClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -24,14 +26,17 @@ class ServiceBeans {
   }
 
   /**
-   * Azure AD for Event Hubs' Kafka endpoint with azure-identity's default credential chain. The
-   * shared {@code iomt.azure.credential} setting replaces this source with the credential that
-   * FHIR, Blob and Key Vault use too; tests register their own {@link KafkaRuntime.EventHubsLogin}.
+   * Azure AD for Event Hubs' Kafka endpoint with the shared {@code iomt.azure.credential} (the one
+   * FHIR, Blob and Key Vault use), or azure-identity's default credential chain when none is
+   * configured; tests register their own {@link KafkaRuntime.EventHubsLogin}.
    */
   @Bean
   @ConditionalOnMissingBean(KafkaRuntime.EventHubsLogin.class)
-  KafkaRuntime.EventHubsLogin eventHubsLogin() {
-    return EventHubsOAuthBearer::withDefaultCredential;
+  KafkaRuntime.EventHubsLogin eventHubsLogin(SharedAzureCredential shared) {
+    return namespace ->
+        shared.isConfigured()
+            ? EventHubsOAuthBearer.register(namespace, shared.credential())
+            : EventHubsOAuthBearer.withDefaultCredential(namespace);
   }
 
   @Bean(destroyMethod = "close")
@@ -55,16 +60,12 @@ class ServiceBeans {
 
   @Bean
   ConnectorRuntime connectorRuntime(
-      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics, Clock clock) {
-    return new ConnectorRuntime(
-        config,
-        () -> {
-          throw new IllegalStateException(
-              "no shared Azure credential is configured (iomt.azure.credential)");
-        },
-        kafka,
-        metrics,
-        clock);
+      ServiceConfiguration config,
+      SharedAzureCredential shared,
+      KafkaRuntime kafka,
+      ServiceMetrics metrics,
+      Clock clock) {
+    return new ConnectorRuntime(config, shared::azureCredential, kafka, metrics, clock);
   }
 
   @Bean(destroyMethod = "close")
@@ -73,10 +74,14 @@ class ServiceBeans {
     return new ConsumerLagMonitor(config, kafka, metrics);
   }
 
+  /** The ingest API keys follow Key Vault rotations at once (read through the holder). */
   @Bean
-  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(IomtProperties properties) {
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(
+      IomtProperties properties, KeyVaultSecrets secrets) {
     FilterRegistrationBean<ApiKeyFilter> r =
-        new FilterRegistrationBean<>(new ApiKeyFilter(properties.getIngest().getApiKeys()));
+        new FilterRegistrationBean<>(
+            new ApiKeyFilter(
+                secrets.currentList("iomt.ingest.api-keys", properties.getIngest().getApiKeys())));
     r.addUrlPatterns("/ingest/*", "/actuator/*");
     return r;
   }

@@ -1,5 +1,8 @@
 package io.iomt.service;
 
+import io.iomt.azure.SharedAzureCredential;
+import io.iomt.azure.keyvault.KeyVaultSecretResolver;
+import io.iomt.azure.keyvault.KeyVaultSecrets;
 import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.error.InvalidTemplateException;
 import io.iomt.core.error.TemplateProblem;
@@ -7,8 +10,10 @@ import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.fhirmapping.MappingCrossCheck;
 import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.fhir.FhirDestination;
+import io.iomt.fhir.auth.AzureCredentialOptions;
 import io.iomt.fhir.auth.FhirAuth;
 import io.iomt.fhir.auth.FhirAuthOptions;
+import io.iomt.fhir.auth.FhirAuthSettings;
 import io.iomt.fhir.auth.Secret;
 import io.iomt.fhir.auth.SettingPaths;
 import io.iomt.fhir.auth.TokenProvider;
@@ -35,6 +40,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 
 /**
@@ -95,6 +104,8 @@ public final class ServiceConfiguration {
   private final boolean embeddedBroker;
   private final String eventHubsNamespace;
   private final MessageLimits ingestLimits;
+  private final SharedAzureCredential azureCredential;
+  private final KeyVaultSecrets keyVaultSecrets;
 
   private ServiceConfiguration(
       IomtProperties properties,
@@ -102,13 +113,17 @@ public final class ServiceConfiguration {
       Map<String, Object> kafkaProperties,
       boolean embeddedBroker,
       String eventHubsNamespace,
-      MessageLimits ingestLimits) {
+      MessageLimits ingestLimits,
+      SharedAzureCredential azureCredential,
+      KeyVaultSecrets keyVaultSecrets) {
     this.properties = properties;
     this.connectors = connectors;
     this.kafkaProperties = kafkaProperties;
     this.embeddedBroker = embeddedBroker;
     this.eventHubsNamespace = eventHubsNamespace;
     this.ingestLimits = ingestLimits;
+    this.azureCredential = azureCredential;
+    this.keyVaultSecrets = keyVaultSecrets;
   }
 
   /** The settings this configuration was made from (checked; treat as read-only). */
@@ -142,6 +157,16 @@ public final class ServiceConfiguration {
     return ingestLimits;
   }
 
+  /** The shared Azure credential ({@code iomt.azure.credential.*}), checked; maybe none. */
+  public SharedAzureCredential azureCredential() {
+    return azureCredential;
+  }
+
+  /** The settings that reference Key Vault secrets, with their current values. */
+  public KeyVaultSecrets keyVaultSecrets() {
+    return keyVaultSecrets;
+  }
+
   /**
    * Binds {@code iomt.*} from the environment ({@link PropertyBinding}: unknown settings and values
    * that cannot be converted are problems too), checks everything and parses the mappings.
@@ -149,8 +174,68 @@ public final class ServiceConfiguration {
    * @throws InvalidConfigurationException listing every problem found
    */
   public static ServiceConfiguration from(Environment environment, Clock clock) {
-    PropertyBinding.Bound bound = PropertyBinding.bind(environment);
-    return from(bound.properties(), bound.problems(), clock);
+    return from(environment, clock, null);
+  }
+
+  /**
+   * Resolves the Key Vault references among the settings first ({@link KeyVaultReferences}: each
+   * setting whose value is {@code @Microsoft.KeyVault(...)} gets the secret in its place), then
+   * binds and checks everything as {@link #from(Environment, Clock)}. A reference that cannot be
+   * read is a problem naming the setting, the vault and the secret.
+   *
+   * @param keyVault the resolver to read references with; null for one with the shared Azure
+   *     credential and the SDK's defaults (tests give one that trusts a fake vault)
+   * @throws InvalidConfigurationException listing every problem found
+   */
+  public static ServiceConfiguration from(
+      Environment environment, Clock clock, KeyVaultSecretResolver keyVault) {
+    List<String> problems = new ArrayList<>();
+    SharedAzureCredential credential = null;
+    KeyVaultSecrets secrets = KeyVaultSecrets.none();
+    if (environment instanceof ConfigurableEnvironment configurable) {
+      IomtProperties.Azure azure = azureSettings(configurable);
+      credential = azureCredential(azure.getCredential(), new ArrayList<>());
+      KeyVaultReferences.Scan scan = KeyVaultReferences.scan(configurable);
+      problems.addAll(scan.problems());
+      if (!scan.references().isEmpty()) {
+        KeyVaultSecretResolver resolver =
+            keyVault != null ? keyVault : resolver(credential, azure.getKeyVault());
+        if (resolver == null) {
+          problems.add(
+              String.join(", ", scan.references().keySet())
+                  + ": Key Vault references need the shared Azure credential, and none is"
+                  + " configured (set iomt.azure.credential.type, docs/configuration.md)");
+        } else {
+          KeyVaultSecrets.Resolution resolution =
+              KeyVaultSecrets.resolve(resolver, scan.references());
+          resolution.failures().forEach(f -> problems.add(f.getMessage()));
+          secrets = resolution.secrets();
+          KeyVaultReferences.install(configurable, scan.references(), secrets);
+        }
+      }
+    }
+    // A value from Key Vault is a secret whatever its setting's name: never shown in a problem.
+    PropertyBinding.Bound bound = PropertyBinding.bind(environment, secrets::isReferenced);
+    problems.addAll(bound.problems());
+    return from(bound.properties(), problems, clock, credential, secrets);
+  }
+
+  /** {@code iomt.azure.*} read before anything else; a value that cannot be read is left out. */
+  private static IomtProperties.Azure azureSettings(Environment environment) {
+    try {
+      return Binder.get(environment)
+          .bindOrCreate("iomt.azure", Bindable.of(IomtProperties.Azure.class));
+    } catch (BindException e) {
+      return new IomtProperties.Azure(); // PropertyBinding reports it
+    }
+  }
+
+  private static KeyVaultSecretResolver resolver(
+      SharedAzureCredential credential, IomtProperties.KeyVault settings) {
+    if (credential == null || !credential.isConfigured()) {
+      return null;
+    }
+    return KeyVaultSecretResolver.of(credential, settings.getDnsSuffix());
   }
 
   /**
@@ -159,12 +244,29 @@ public final class ServiceConfiguration {
    * @throws InvalidConfigurationException listing every problem found
    */
   public static ServiceConfiguration from(IomtProperties p, Clock clock) {
-    return from(p, List.of(), clock);
+    return from(p, List.of(), clock, null, KeyVaultSecrets.none());
   }
 
+  /**
+   * @param credential the shared credential already made from these settings, or null to make it
+   * @param secrets the settings whose values came from Key Vault
+   */
   private static ServiceConfiguration from(
-      IomtProperties p, List<String> bindingProblems, Clock clock) {
+      IomtProperties p,
+      List<String> bindingProblems,
+      Clock clock,
+      SharedAzureCredential credential,
+      KeyVaultSecrets secrets) {
     List<String> problems = new ArrayList<>(bindingProblems);
+    SharedAzureCredential checked = azureCredential(p.getAzure().getCredential(), problems);
+    SharedAzureCredential shared = credential != null ? credential : checked;
+    Duration refresh = p.getAzure().getKeyVault().getRefreshInterval();
+    if (refresh == null || refresh.isNegative()) {
+      problems.add("iomt.azure.key-vault.refresh-interval: must be 0 (never) or positive");
+    }
+    if (blankToNull(p.getAzure().getKeyVault().getDnsSuffix()) == null) {
+      problems.add("iomt.azure.key-vault.dns-suffix: missing (e.g. vault.azure.net)");
+    }
     Map<String, Object> kafka = kafka(p.getKafka(), problems);
     String namespace = blankToNull(p.getKafka().getEventHubsNamespace());
     MessageLimits limits = ingest(p.getIngest(), problems);
@@ -177,7 +279,7 @@ public final class ServiceConfiguration {
     Map<String, String> topicOwners = new HashMap<>();
     for (Map.Entry<String, IomtProperties.Connector> e : p.getConnectors().entrySet()) {
       ConnectorDefinition d =
-          connector(e.getKey(), e.getValue(), limits, clock, topicOwners, problems);
+          connector(e.getKey(), e.getValue(), limits, clock, topicOwners, shared, problems);
       if (d != null) {
         connectors.add(d);
       }
@@ -191,7 +293,25 @@ public final class ServiceConfiguration {
         kafka,
         !kafka.containsKey("bootstrap.servers"),
         namespace,
-        limits);
+        limits,
+        shared,
+        secrets);
+  }
+
+  /** The shared credential, checked like FHIR auth; none (and problems) when invalid. */
+  private static SharedAzureCredential azureCredential(
+      IomtProperties.Credential c, List<String> problems) {
+    Validated<Optional<FhirAuthSettings.Azure>> checked =
+        FhirAuth.azureCredential(
+            new AzureCredentialOptions(
+                c.getType(), c.getTenantId(), c.getClientId(), secret(c.getClientSecret())),
+            SettingPaths.under("iomt.azure.credential"));
+    checked.problems().forEach(problem -> problems.add(problem.toString()));
+    if (checked instanceof Validated.Valid<Optional<FhirAuthSettings.Azure>> valid
+        && valid.value().isPresent()) {
+      return SharedAzureCredential.of(valid.value().get());
+    }
+    return SharedAzureCredential.none();
   }
 
   private static Map<String, Object> kafka(IomtProperties.Kafka k, List<String> problems) {
@@ -311,6 +431,7 @@ public final class ServiceConfiguration {
       MessageLimits limits,
       Clock clock,
       Map<String, String> topicOwners,
+      SharedAzureCredential shared,
       List<String> problems) {
     String at = "iomt.connectors." + name;
     int before = problems.size();
@@ -374,11 +495,18 @@ public final class ServiceConfiguration {
     } catch (IllegalArgumentException e) {
       problems.add(at + ".flush: " + e.getMessage());
     }
-    FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, problems);
+    FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, shared, problems);
     EventHubsSourceConfig eventHubs = null;
     String sourceType = c.getSource().getType() == null ? "" : c.getSource().getType().trim();
     if (sourceType.equals("event-hubs")) {
       eventHubs = EventHubsSourceConfig.check(at + ".source", c.getSource(), problems);
+      if (eventHubs != null && eventHubs.needsCredential() && !shared.isConfigured()) {
+        problems.add(
+            at
+                + ".source: without SAS connection strings for the hub and the checkpoint"
+                + " container, the shared Azure credential reads them: set"
+                + " iomt.azure.credential.type (e.g. managed-identity)");
+      }
     } else if (!sourceType.equals("kafka")) {
       problems.add(
           at
@@ -445,7 +573,11 @@ public final class ServiceConfiguration {
   }
 
   private static FhirDestination destination(
-      String at, IomtProperties.Fhir f, Clock clock, List<String> problems) {
+      String at,
+      IomtProperties.Fhir f,
+      Clock clock,
+      SharedAzureCredential shared,
+      List<String> problems) {
     URI url = null;
     if (blankToNull(f.getUrl()) == null) {
       problems.add(
@@ -492,7 +624,7 @@ public final class ServiceConfiguration {
     if (f.getMaxBackoff().isNegative() || f.getMaxBackoff().isZero()) {
       problems.add(at + ".max-backoff: must be positive");
     }
-    TokenProvider tokens = tokens(at + ".auth", f.getAuth(), url, clock, problems);
+    TokenProvider tokens = tokens(at + ".auth", f.getAuth(), url, clock, shared, problems);
     if (url == null || resolution == null || tokens == null) {
       return null;
     }
@@ -504,7 +636,12 @@ public final class ServiceConfiguration {
    * documented in docs/configuration.md. Without a valid URL only the settings are checked.
    */
   private static TokenProvider tokens(
-      String at, IomtProperties.Auth a, URI url, Clock clock, List<String> problems) {
+      String at,
+      IomtProperties.Auth a,
+      URI url,
+      Clock clock,
+      SharedAzureCredential shared,
+      List<String> problems) {
     FhirAuthOptions options =
         new FhirAuthOptions(
             a.getType(),
@@ -519,8 +656,12 @@ public final class ServiceConfiguration {
       FhirAuth.settings(options, paths).problems().forEach(p -> problems.add(p.toString()));
       return null;
     }
-    Validated<TokenProvider> tokens =
-        FhirAuth.onClasspath().tokenProvider(options, url, clock, paths);
+    FhirAuth auth = FhirAuth.onClasspath();
+    if (shared.isConfigured()) {
+      // Type 'azure': tokens from the shared credential, built when the first token is needed.
+      auth = auth.withSharedAzureCredential(shared.fhirTokens());
+    }
+    Validated<TokenProvider> tokens = auth.tokenProvider(options, url, clock, paths);
     tokens.problems().forEach(p -> problems.add(p.toString()));
     return tokens instanceof Validated.Valid<TokenProvider> valid ? valid.value() : null;
   }

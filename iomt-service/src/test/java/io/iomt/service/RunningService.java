@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -45,7 +46,7 @@ final class RunningService implements AutoCloseable {
   }
 
   static RunningService start(Map<String, Object> properties) {
-    return start(properties, Map.of());
+    return start(properties, application -> {});
   }
 
   /**
@@ -53,14 +54,27 @@ final class RunningService implements AutoCloseable {
    * they take the place of the service's {@code @ConditionalOnMissingBean} defaults.
    */
   static RunningService start(Map<String, Object> properties, Map<String, Object> beans) {
+    return start(
+        properties,
+        application ->
+            application.initializers(
+                context -> beans.forEach(context.getBeanFactory()::registerSingleton)));
+  }
+
+  /**
+   * Starts the service after {@code before} adjusted the application (e.g. added an initializer
+   * that registers a test's Key Vault resolver).
+   */
+  static RunningService start(
+      Map<String, Object> properties, Consumer<SpringApplicationBuilder> before) {
     String[] args =
         properties.entrySet().stream()
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
-    return new RunningService(
-        new SpringApplicationBuilder(IomtServiceApplication.class)
-            .initializers(context -> beans.forEach(context.getBeanFactory()::registerSingleton))
-            .run(args));
+    SpringApplicationBuilder application =
+        new SpringApplicationBuilder(IomtServiceApplication.class);
+    before.accept(application);
+    return new RunningService(application.run(args));
   }
 
   HttpResponse<String> post(String path, String body, String apiKey) throws Exception {

@@ -4,33 +4,100 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Checks {@link FhirAuthOptions} as a whole: every missing or malformed setting is a problem. */
 final class AuthOptionsCheck {
   static final String TYPES =
-      "none, bearer, oauth2, azure-managed-identity, azure-client-secret, azure-workload-identity,"
-          + " azure-default";
+      "none, bearer, oauth2, azure, azure-managed-identity, azure-client-secret,"
+          + " azure-workload-identity, azure-default, azure-cli";
+
+  /** The values of the shared credential's {@code type} setting. */
+  static final String CREDENTIAL_TYPES =
+      "managed-identity, workload-identity, client-secret, azure-cli, default";
 
   private final FhirAuthOptions options;
   private final SettingPaths paths;
+  private final String requiredFor;
   private final List<SettingProblem> problems = new ArrayList<>();
 
-  private AuthOptionsCheck(FhirAuthOptions options, SettingPaths paths) {
+  private AuthOptionsCheck(FhirAuthOptions options, SettingPaths paths, String requiredFor) {
     this.options = options;
     this.paths = paths;
+    this.requiredFor = requiredFor;
   }
 
   static Validated<FhirAuthSettings> check(FhirAuthOptions options, SettingPaths paths) {
-    AuthOptionsCheck check = new AuthOptionsCheck(options, paths);
+    AuthOptionsCheck check = new AuthOptionsCheck(options, paths, "required for this auth type");
     FhirAuthSettings settings = check.settings();
     return check.problems.isEmpty()
         ? new Validated.Valid<>(settings)
         : new Validated.Invalid<>(check.problems);
   }
 
-  /** Whether {@code type} names one of the {@code azure-*} kinds. */
+  /**
+   * Checks the shared Azure credential: empty when no {@code type} is set and no other setting
+   * either; otherwise the checked settings or every problem.
+   */
+  static Validated<Optional<FhirAuthSettings.Azure>> checkCredential(
+      AzureCredentialOptions options, SettingPaths paths) {
+    String type = blankToNull(options.type());
+    if (type == null) {
+      List<SettingProblem> problems = new ArrayList<>();
+      for (String[] setting :
+          new String[][] {{"tenant-id", options.tenantId()}, {"client-id", options.clientId()}}) {
+        if (blankToNull(setting[1]) != null) {
+          problems.add(new SettingProblem(paths.of(setting[0]), "set, but no type is"));
+        }
+      }
+      if (options.clientSecret() != null && !options.clientSecret().reveal().isBlank()) {
+        problems.add(new SettingProblem(paths.of("client-secret"), "set, but no type is"));
+      }
+      if (!problems.isEmpty()) {
+        problems.add(
+            0, new SettingProblem(paths.of("type"), "missing (one of " + CREDENTIAL_TYPES + ")"));
+        return new Validated.Invalid<>(problems);
+      }
+      return new Validated.Valid<>(Optional.empty());
+    }
+    FhirAuthSettings.Azure.Credential credential = null;
+    for (FhirAuthSettings.Azure.Credential c : FhirAuthSettings.Azure.Credential.values()) {
+      if (c.credentialType().equals(type.trim().toLowerCase(Locale.ROOT))) {
+        credential = c;
+      }
+    }
+    if (credential == null) {
+      return new Validated.Invalid<>(
+          List.of(
+              new SettingProblem(
+                  paths.of("type"), "'" + type + "' is not one of " + CREDENTIAL_TYPES)));
+    }
+    AuthOptionsCheck check =
+        new AuthOptionsCheck(
+            new FhirAuthOptions(
+                credential.type(),
+                null,
+                null,
+                options.clientId(),
+                options.clientSecret(),
+                null,
+                options.tenantId()),
+            paths,
+            "required for this credential type");
+    FhirAuthSettings.Azure settings = check.azure(credential);
+    return check.problems.isEmpty()
+        ? new Validated.Valid<>(Optional.of(settings))
+        : new Validated.Invalid<>(check.problems);
+  }
+
+  /** Whether {@code type} names {@code azure} or one of the {@code azure-*} kinds. */
   static boolean isAzure(String type) {
-    return azureCredential(normalized(type)) != null;
+    return normalized(type).equals("azure") || azureCredential(normalized(type)) != null;
+  }
+
+  /** Whether {@code type} is {@code azure}, the shared credential. */
+  static boolean isSharedAzure(String type) {
+    return normalized(type).equals("azure");
   }
 
   private static String normalized(String type) {
@@ -52,6 +119,9 @@ final class AuthOptionsCheck {
     switch (type) {
       case "none" -> {
         return new FhirAuthSettings.None();
+      }
+      case "azure" -> {
+        return new FhirAuthSettings.SharedAzure();
       }
       case "bearer" -> {
         Secret token = require("token", options.token());
@@ -79,7 +149,7 @@ final class AuthOptionsCheck {
     }
   }
 
-  private FhirAuthSettings azure(FhirAuthSettings.Azure.Credential credential) {
+  private FhirAuthSettings.Azure azure(FhirAuthSettings.Azure.Credential credential) {
     String tenant = null;
     String client = blankToNull(options.clientId());
     Secret secret = null;
@@ -95,6 +165,10 @@ final class AuthOptionsCheck {
       }
       case MANAGED_IDENTITY -> {}
       case DEFAULT -> client = null;
+      case AZURE_CLI -> {
+        tenant = blankToNull(options.tenantId()) == null ? null : options.tenantId().trim();
+        client = null;
+      }
     }
     return problems.isEmpty()
         ? new FhirAuthSettings.Azure(credential, tenant, client, secret)
@@ -118,7 +192,7 @@ final class AuthOptionsCheck {
   }
 
   private void missing(String setting) {
-    problems.add(new SettingProblem(paths.of(setting), "required for this auth type"));
+    problems.add(new SettingProblem(paths.of(setting), requiredFor));
   }
 
   private URI httpUrl(String setting, String value) {

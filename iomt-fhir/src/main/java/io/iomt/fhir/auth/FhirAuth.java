@@ -21,20 +21,44 @@ public final class FhirAuth {
       "auth kind 'azure' needs the iomt-azure module on the classpath; the service has it, the CLI"
           + " does not";
 
-  private final ClassLoader plugins;
+  static final String NO_SHARED_CREDENTIAL =
+      "auth type 'azure' uses the shared Azure credential, and none is configured (set"
+          + " iomt.azure.credential.type, docs/configuration.md)";
 
-  private FhirAuth(ClassLoader plugins) {
+  private final ClassLoader plugins;
+  private final SharedAzureTokens shared;
+
+  private FhirAuth(ClassLoader plugins, SharedAzureTokens shared) {
     this.plugins = Objects.requireNonNull(plugins, "plugins");
+    this.shared = shared;
   }
 
   /** Finds the Azure provider with the class loader that loaded iomt-fhir. */
   public static FhirAuth onClasspath() {
-    return new FhirAuth(FhirAuth.class.getClassLoader());
+    return new FhirAuth(FhirAuth.class.getClassLoader(), null);
   }
 
   /** Finds the Azure provider with {@code plugins} (tests, plug-in class loaders). */
   public static FhirAuth withPlugins(ClassLoader plugins) {
-    return new FhirAuth(plugins);
+    return new FhirAuth(plugins, null);
+  }
+
+  /**
+   * This factory, with auth type {@code azure} taking its tokens from {@code shared} (the program's
+   * shared Azure credential). Without it, type {@code azure} is a problem on {@code type}.
+   */
+  public FhirAuth withSharedAzureCredential(SharedAzureTokens shared) {
+    return new FhirAuth(plugins, Objects.requireNonNull(shared, "shared"));
+  }
+
+  /**
+   * Checks the shared Azure credential settings (the service's {@code iomt.azure.credential.*}):
+   * {@code Valid(empty)} when none is configured, the checked settings, or every problem named with
+   * {@code paths}. No problem holds the client secret.
+   */
+  public static Validated<Optional<FhirAuthSettings.Azure>> azureCredential(
+      AzureCredentialOptions options, SettingPaths paths) {
+    return AuthOptionsCheck.checkCredential(options, paths);
   }
 
   /** Checks the options; every problem is named with {@code paths}. */
@@ -45,7 +69,8 @@ public final class FhirAuth {
   /** Checks the options and builds the token provider: {@link #settings} then {@link #build}. */
   public Validated<TokenProvider> tokenProvider(
       FhirAuthOptions options, URI fhirUrl, Clock clock, SettingPaths paths) {
-    if (AuthOptionsCheck.isAzure(options.type()) && !azureAvailable()) {
+    boolean sharedAzure = shared != null && AuthOptionsCheck.isSharedAzure(options.type());
+    if (AuthOptionsCheck.isAzure(options.type()) && !sharedAzure && !azureAvailable()) {
       return invalid(paths.of("type"), NEEDS_IOMT_AZURE); // the one problem worth fixing first
     }
     Validated<FhirAuthSettings> settings = settings(options, paths);
@@ -75,6 +100,11 @@ public final class FhirAuth {
     }
     if (settings instanceof FhirAuthSettings.Azure a) {
       return azure(a, fhirUrl, clock, paths);
+    }
+    if (settings instanceof FhirAuthSettings.SharedAzure) {
+      return shared == null
+          ? invalid(paths.of("type"), NO_SHARED_CREDENTIAL)
+          : new Validated.Valid<>(shared.tokenProvider(fhirUrl, clock));
     }
     Objects.requireNonNull(settings, "settings");
     return new Validated.Valid<>(TokenProvider.none());

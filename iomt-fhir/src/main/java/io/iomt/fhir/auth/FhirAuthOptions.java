@@ -6,9 +6,9 @@ package io.iomt.fhir.auth;
  * blank; {@link FhirAuth#settings} turns these into {@link FhirAuthSettings} or lists every
  * problem. Secrets are {@link Secret}s from the start, so this record prints them masked.
  *
- * @param type {@code none}, {@code bearer}, {@code oauth2}, {@code azure-managed-identity}, {@code
- *     azure-client-secret}, {@code azure-workload-identity} or {@code azure-default}; null means
- *     {@code none}
+ * @param type {@code none}, {@code bearer}, {@code oauth2}, {@code azure} (the shared Azure
+ *     credential), {@code azure-managed-identity}, {@code azure-client-secret}, {@code
+ *     azure-workload-identity}, {@code azure-default} or {@code azure-cli}; null means {@code none}
  * @param token the static bearer token ({@code bearer})
  * @param tokenUrl the OAuth2 token endpoint ({@code oauth2})
  * @param clientId the OAuth2 client or Azure application (client) id

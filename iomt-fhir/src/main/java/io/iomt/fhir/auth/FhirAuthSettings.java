@@ -56,12 +56,29 @@ public sealed interface FhirAuthSettings {
   }
 
   /**
+   * Microsoft Entra ID through the one Azure credential the program shares among everything that
+   * talks to Azure (the service's {@code iomt.azure.credential.*}; auth type {@code azure}). The
+   * token provider comes from the {@link SharedAzureTokens} given to {@link
+   * FhirAuth#withSharedAzureCredential}; without one, this type is a configuration problem.
+   */
+  record SharedAzure() implements FhirAuthSettings {
+    @Override
+    public String type() {
+      return "azure";
+    }
+  }
+
+  /**
    * Microsoft Entra ID through azure-identity; built by the {@link AzureAuthProvider} that the
    * iomt-azure module provides.
    *
+   * <p>The same record is the checked form of the service's shared credential ({@code
+   * iomt.azure.credential.*}, checked by {@link FhirAuth#azureCredential}).
+   *
    * @param credential which azure-identity credential
    * @param tenantId required for {@link Credential#CLIENT_SECRET} and {@link
-   *     Credential#WORKLOAD_IDENTITY}, otherwise null
+   *     Credential#WORKLOAD_IDENTITY}; optional for {@link Credential#AZURE_CLI} (the CLI's default
+   *     tenant when null); otherwise null
    * @param clientId required for {@link Credential#CLIENT_SECRET} and {@link
    *     Credential#WORKLOAD_IDENTITY}; for {@link Credential#MANAGED_IDENTITY} the user-assigned
    *     identity, null for the system-assigned one; null for {@link Credential#DEFAULT}
@@ -93,11 +110,21 @@ public sealed interface FhirAuthSettings {
       /** AKS workload identity (federated token file). */
       WORKLOAD_IDENTITY,
       /** azure-identity's DefaultAzureCredential chain. */
-      DEFAULT;
+      DEFAULT,
+      /** The signed-in Azure CLI user ({@code az login}), for local use. */
+      AZURE_CLI;
 
-      /** {@code azure-managed-identity}, {@code azure-client-secret}, ... */
+      /** {@code azure-managed-identity}, {@code azure-client-secret}, ..., {@code azure-cli}. */
       public String type() {
-        return "azure-" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return this == AZURE_CLI ? "azure-cli" : "azure-" + credentialType();
+      }
+
+      /**
+       * The name in the shared credential's {@code type} setting: {@code managed-identity}, {@code
+       * client-secret}, {@code workload-identity}, {@code default}, {@code azure-cli}.
+       */
+      public String credentialType() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
       }
 
       boolean needsTenantAndClient() {

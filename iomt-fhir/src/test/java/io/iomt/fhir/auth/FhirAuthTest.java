@@ -91,8 +91,8 @@ class FhirAuthTest {
     assertThat(problems(options("kerberos", null, null, null, null, null)))
         .containsExactly(
             "iomt.connectors.icu.fhir.auth.type: 'kerberos' is not one of none, bearer, oauth2,"
-                + " azure-managed-identity, azure-client-secret, azure-workload-identity,"
-                + " azure-default");
+                + " azure, azure-managed-identity, azure-client-secret, azure-workload-identity,"
+                + " azure-default, azure-cli");
   }
 
   @Test
