@@ -3,7 +3,6 @@ package io.iomt.service;
 import io.iomt.azure.AzureCredential;
 import io.iomt.azure.deadletter.EventHubDeadLetterSettings;
 import io.iomt.azure.deadletter.EventHubDeadLetterSink;
-import io.iomt.azure.eventhubs.ConnectionStrings;
 import io.iomt.azure.eventhubs.EventHubsSourceSettings;
 import io.iomt.pipeline.deadletter.DeadLetterSink;
 import io.iomt.pipeline.deadletter.DeadLetterSinkException;
@@ -77,34 +76,14 @@ record DeadLetterHubConfig(
     int before = problems.size();
     boolean entityPath = false;
     if (cs != null) {
-      try {
-        ConnectionStrings.Parts parts = ConnectionStrings.parse(cs);
-        if (namespace != null && !namespace.equalsIgnoreCase(parts.namespace())) {
-          problems.add(
-              at
-                  + ".fully-qualified-event-hub-namespace: '"
-                  + namespace
-                  + "' differs from the connection string's Endpoint ("
-                  + parts.namespace()
-                  + ")");
-        }
-        if (hub != null && parts.entityPath() != null && !hub.equals(parts.entityPath())) {
-          problems.add(
-              at
-                  + ".event-hub-name: '"
-                  + hub
-                  + "' differs from the connection string's EntityPath ("
-                  + parts.entityPath()
-                  + ")");
-        }
-        entityPath = parts.entityPath() != null;
-        namespace = parts.namespace();
-        hub = hub != null ? hub : parts.entityPath();
+      EventHubAddress address = EventHubAddress.of(at, cs, namespace, hub, problems);
+      if (address != null) {
+        entityPath = address.entityPath();
+        namespace = address.namespace();
+        hub = address.hub();
         if (hub == null) {
           problems.add(at + ".event-hub-name: required (or EntityPath in the connection string)");
         }
-      } catch (IllegalArgumentException e) {
-        problems.add(at + ".connection-string: " + e.getMessage());
       }
     } else {
       if (namespace == null) {

@@ -1,7 +1,6 @@
 package io.iomt.service;
 
 import io.iomt.azure.AzureCredential;
-import io.iomt.azure.eventhubs.ConnectionStrings;
 import io.iomt.azure.eventhubs.EventHubsSourceSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -80,30 +79,10 @@ record EventHubsSourceConfig(
     String namespace = blankToNull(s.getFullyQualifiedEventHubNamespace());
     String hub = blankToNull(s.getEventHubName());
     if (cs != null) {
-      try {
-        ConnectionStrings.Parts parts = ConnectionStrings.parse(cs);
-        if (namespace != null && !namespace.equalsIgnoreCase(parts.namespace())) {
-          problems.add(
-              at
-                  + ".fully-qualified-event-hub-namespace: '"
-                  + namespace
-                  + "' differs from the connection string's Endpoint ("
-                  + parts.namespace()
-                  + ")");
-        }
-        if (hub != null && parts.entityPath() != null && !hub.equals(parts.entityPath())) {
-          problems.add(
-              at
-                  + ".event-hub-name: '"
-                  + hub
-                  + "' differs from the connection string's EntityPath ("
-                  + parts.entityPath()
-                  + ")");
-        }
-        namespace = parts.namespace();
-        hub = hub != null ? hub : parts.entityPath();
-      } catch (IllegalArgumentException e) {
-        problems.add(at + ".connection-string: " + e.getMessage());
+      EventHubAddress address = EventHubAddress.of(at, cs, namespace, hub, problems);
+      if (address != null) {
+        namespace = address.namespace();
+        hub = address.hub();
       }
     } else if (namespace == null) {
       problems.add(
