@@ -58,7 +58,12 @@ final class ServiceProcess implements AutoCloseable {
             "-jar",
             JAR.toString(),
             "--server.port=" + port));
-    properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+    properties.forEach(
+        (k, v) -> {
+          if (!k.equals("server.port")) { // chosen here
+            command.add("--" + k + "=" + v);
+          }
+        });
     Path log = logDir.resolve(name + ".log");
     try {
       Files.createDirectories(logDir);
