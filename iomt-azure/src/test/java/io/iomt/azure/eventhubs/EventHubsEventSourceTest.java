@@ -235,10 +235,14 @@ class EventHubsEventSourceTest {
     sdkThread.start();
 
     assertThat(delivered.await(200, TimeUnit.MILLISECONDS)).isFalse();
-    List<SourceEvent> first = source.poll(Duration.ofSeconds(1));
+    List<String> polled = new ArrayList<>(bodies(source.poll(Duration.ofSeconds(1))));
     assertThat(delivered.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(bodies(first)).hasSize(8);
-    assertThat(bodies(source.poll(Duration.ofSeconds(1)))).containsExactly("e8");
+    // The waiting batch enters once the poll took the first one out: in the same poll's drain, or
+    // in the next poll.
+    if (polled.size() < 9) {
+      polled.addAll(bodies(source.poll(Duration.ofSeconds(1))));
+    }
+    assertThat(polled).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8");
 
     for (int i = 0; i < 8; i++) {
       source.batch(batch("0", event(10 + i, "f" + i)));
