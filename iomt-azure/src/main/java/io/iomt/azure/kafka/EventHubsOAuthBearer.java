@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  *
  * <p><b>Lifecycle.</b> Register once per namespace and credential, build any number of clients, and
  * {@link #close()} when the last client is closed. Clients built before {@link #close()} keep the
- * credential (their handler resolved it when configured) and keep refreshing tokens; clients built
- * after it fail to configure, naming the unknown id.
+ * credential (their handler resolved it when configured) and keep refreshing tokens. A client built
+ * after it fails to configure, naming the unknown id, unless a client of the registration is still
+ * open: Kafka then gives the new client that client's login without configuring a handler.
  *
  * <p><b>Thread-safety.</b> Immutable but for the registry entry; the registry is a concurrent map,
  * so registering, closing and building clients may happen from any thread.
