@@ -20,6 +20,7 @@ import io.iomt.core.error.EventHubNotFoundException;
 import io.iomt.core.error.EventHubUnavailableException;
 import io.iomt.core.error.UnauthorizedAccessEventHubException;
 import io.iomt.pipeline.source.SourceEvent;
+import io.iomt.testkit.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -257,14 +258,14 @@ class EventHubsEventSourceTest {
 
   @Test
   void wakeupEndsAWaitingPollEarly() throws InterruptedException {
+    Thread stage = Thread.currentThread();
     Thread waker =
         new Thread(
             () -> {
-              try {
-                Thread.sleep(50);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              // Once the stage's thread waits inside poll (for the queue), wake it.
+              Await.atMost(Duration.ofSeconds(10))
+                  .every(Duration.ofMillis(1))
+                  .until("the poll waiting", stage::getState, s -> s == Thread.State.TIMED_WAITING);
               source.wakeup();
             });
     waker.start();
