@@ -9,6 +9,7 @@ import io.iomt.core.error.UnauthorizedAccessEventHubException;
 import io.iomt.pipeline.source.SourceEvent;
 import io.iomt.testkit.Await;
 import io.iomt.testkit.azure.eventhubs.EventHubsTestServer;
+import io.iomt.testkit.azure.eventhubs.InMemoryCheckpointStore;
 import io.iomt.testkit.azure.eventhubs.StoredEvent;
 import io.iomt.testkit.azure.eventhubs.TestEvent;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class EventHubsEventSourceIT {
   private static final Instant CREATED = Instant.parse("2026-11-30T08:00:00Z");
 
   private EventHubsTestServer hub;
-  private final MapCheckpointStore store = new MapCheckpointStore();
+  private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
 
   @BeforeEach
   void start() {
@@ -115,10 +116,10 @@ class EventHubsEventSourceIT {
 
       source.commit(events);
 
-      assertThat(store.checkpoints.get("0").getSequenceNumber()).isEqualTo(2);
-      assertThat(store.checkpoints.get("0").getOffsetString())
+      assertThat(store.checkpoints().get("0").getSequenceNumber()).isEqualTo(2);
+      assertThat(store.checkpoints().get("0").getOffsetString())
           .isEqualTo(published.get(4).offsetString());
-      assertThat(store.checkpoints.get("1").getSequenceNumber()).isEqualTo(2);
+      assertThat(store.checkpoints().get("1").getSequenceNumber()).isEqualTo(2);
     }
   }
 

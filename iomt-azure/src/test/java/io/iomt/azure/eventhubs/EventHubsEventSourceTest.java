@@ -21,6 +21,7 @@ import io.iomt.core.error.EventHubUnavailableException;
 import io.iomt.core.error.UnauthorizedAccessEventHubException;
 import io.iomt.pipeline.source.SourceEvent;
 import io.iomt.testkit.Await;
+import io.iomt.testkit.azure.eventhubs.InMemoryCheckpointStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class EventHubsEventSourceTest {
     }
   }
 
-  private final MapCheckpointStore store = new MapCheckpointStore();
+  private final InMemoryCheckpointStore store = new InMemoryCheckpointStore();
   private final MovableClock clock = new MovableClock();
   private final List<String> processorCalls = new ArrayList<>();
   private final EventHubsEventSource source =
@@ -126,14 +127,14 @@ class EventHubsEventSourceTest {
 
     source.commit(source.poll(Duration.ofSeconds(1)));
 
-    assertThat(store.checkpoints).containsOnlyKeys("0", "1");
-    Checkpoint zero = store.checkpoints.get("0");
+    assertThat(store.checkpoints()).containsOnlyKeys("0", "1");
+    Checkpoint zero = store.checkpoints().get("0");
     assertThat(zero.getSequenceNumber()).isEqualTo(2);
     assertThat(zero.getOffsetString()).isEqualTo("200");
     assertThat(zero.getFullyQualifiedNamespace()).isEqualTo("ns.servicebus.windows.net");
     assertThat(zero.getEventHubName()).isEqualTo("hub");
     assertThat(zero.getConsumerGroup()).isEqualTo("$Default");
-    assertThat(store.checkpoints.get("1").getSequenceNumber()).isEqualTo(7);
+    assertThat(store.checkpoints().get("1").getSequenceNumber()).isEqualTo(7);
   }
 
   @Test
@@ -151,7 +152,7 @@ class EventHubsEventSourceTest {
     source.commit(polledAfter);
 
     assertThat(bodies(polledAfter)).containsExactly("x");
-    assertThat(store.checkpoints).containsOnlyKeys("1");
+    assertThat(store.checkpoints()).containsOnlyKeys("1");
   }
 
   @Test
@@ -213,10 +214,10 @@ class EventHubsEventSourceTest {
     source.initialize(new InitializationContext(partition("0")));
     source.batch(batch("0", event(1, "a")));
     List<SourceEvent> polled = source.poll(Duration.ofSeconds(1));
-    store.failure = new IllegalStateException("storage unreachable");
+    store.failCheckpoints(new IllegalStateException("storage unreachable"));
 
     assertThatThrownBy(() -> source.commit(polled)).hasMessage("storage unreachable");
-    assertThat(store.checkpoints).isEmpty();
+    assertThat(store.checkpoints()).isEmpty();
   }
 
   @Test

@@ -1,12 +1,9 @@
 package io.iomt.benchmarks.eventhubs;
 
-import com.azure.messaging.eventhubs.CheckpointStore;
 import com.azure.messaging.eventhubs.EventProcessorClient;
 import com.azure.messaging.eventhubs.EventProcessorClientBuilder;
 import com.azure.messaging.eventhubs.LoadBalancingStrategy;
-import com.azure.messaging.eventhubs.models.Checkpoint;
 import com.azure.messaging.eventhubs.models.EventPosition;
-import com.azure.messaging.eventhubs.models.PartitionOwnership;
 import io.iomt.azure.eventhubs.EventHubsSourceSettings;
 import io.iomt.azure.eventhubs.EventHubsSources;
 import io.iomt.azure.eventhubs.PartitionMetrics;
@@ -22,6 +19,7 @@ import io.iomt.pipeline.StageMetrics;
 import io.iomt.pipeline.StatusHolder;
 import io.iomt.testkit.SampleMessages;
 import io.iomt.testkit.azure.eventhubs.EventHubsTestServer;
+import io.iomt.testkit.azure.eventhubs.InMemoryCheckpointStore;
 import io.iomt.testkit.azure.eventhubs.TestEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +30,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * Throughput of the Event Hubs source into the normalized topic, against reading the same events
@@ -134,7 +128,7 @@ public final class EventHubsSourceThroughput {
         new EventProcessorClientBuilder()
             .connectionString(server.connectionString("bench"))
             .consumerGroup(consumerGroup)
-            .checkpointStore(new MapStore())
+            .checkpointStore(new InMemoryCheckpointStore())
             .initialPartitionEventPosition(p -> EventPosition.earliest())
             .processEventBatch(
                 batch -> {
@@ -207,7 +201,7 @@ public final class EventHubsSourceThroughput {
     NormalizeStage stage =
         new NormalizeStage(
             new EventHubsSources(settings, PartitionMetrics.NONE, Clock.systemUTC())
-                .open(new MapStore(), "memory"),
+                .open(new InMemoryCheckpointStore(), "memory"),
             clients.producer(),
             new Normalizer(mapping, new EnvelopeReader(MessageLimits.DEFAULTS)),
             new DeadLetters("bench-errors", 1 << 20),
@@ -226,40 +220,6 @@ public final class EventHubsSourceThroughput {
     stage.close();
     thread.join(60_000);
     return events / (nanos / 1e9);
-  }
-
-  /** Ownership and checkpoints in memory, claims guarded by etags as Blob's are. */
-  private static final class MapStore implements CheckpointStore {
-    private final Map<String, PartitionOwnership> ownership = new ConcurrentHashMap<>();
-
-    @Override
-    public Flux<PartitionOwnership> listOwnership(String ns, String hub, String cg) {
-      return Flux.fromIterable(List.copyOf(ownership.values()));
-    }
-
-    @Override
-    public synchronized Flux<PartitionOwnership> claimOwnership(List<PartitionOwnership> claims) {
-      List<PartitionOwnership> won = new ArrayList<>();
-      for (PartitionOwnership c : claims) {
-        PartitionOwnership current = ownership.get(c.getPartitionId());
-        if (Objects.equals(current == null ? null : current.getETag(), c.getETag())) {
-          c.setETag(UUID.randomUUID().toString()).setLastModifiedTime(System.currentTimeMillis());
-          ownership.put(c.getPartitionId(), c);
-          won.add(c);
-        }
-      }
-      return Flux.fromIterable(won);
-    }
-
-    @Override
-    public Flux<Checkpoint> listCheckpoints(String ns, String hub, String cg) {
-      return Flux.empty();
-    }
-
-    @Override
-    public Mono<Void> updateCheckpoint(Checkpoint checkpoint) {
-      return Mono.empty();
-    }
   }
 
   private static int intArg(String[] args, String name, int fallback) {

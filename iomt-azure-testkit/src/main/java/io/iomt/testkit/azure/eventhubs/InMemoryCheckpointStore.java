@@ -11,11 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** A checkpoint store in memory with etag-checked claims, as the Blob store does them. */
-final class InMemoryCheckpointStore implements CheckpointStore {
+/**
+ * A checkpoint store in memory with etag-checked claims, as the Blob store does them, for tests and
+ * benchmarks that leave Blob latency out. Checkpoint writes can be made to fail. Thread-safe.
+ */
+public final class InMemoryCheckpointStore implements CheckpointStore {
 
   private final Map<String, PartitionOwnership> ownership = new ConcurrentHashMap<>();
   private final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+  private volatile RuntimeException checkpointFailure;
 
   @Override
   public Flux<PartitionOwnership> listOwnership(String namespace, String hub, String group) {
@@ -53,11 +57,25 @@ final class InMemoryCheckpointStore implements CheckpointStore {
 
   @Override
   public Mono<Void> updateCheckpoint(Checkpoint checkpoint) {
+    RuntimeException failure = checkpointFailure;
+    if (failure != null) {
+      return Mono.error(failure);
+    }
     return Mono.fromRunnable(() -> checkpoints.put(checkpoint.getPartitionId(), checkpoint));
   }
 
+  /** Every later checkpoint write fails with {@code failure} (null: they succeed again). */
+  public void failCheckpoints(RuntimeException failure) {
+    this.checkpointFailure = failure;
+  }
+
+  /** The checkpoints written, by partition id. */
+  public Map<String, Checkpoint> checkpoints() {
+    return Map.copyOf(checkpoints);
+  }
+
   /** The owner of each partition now. */
-  Map<String, String> owners() {
+  public Map<String, String> owners() {
     Map<String, String> owners = new ConcurrentHashMap<>();
     ownership.forEach((partition, o) -> owners.put(partition, o.getOwnerId()));
     return owners;
