@@ -22,6 +22,7 @@ public class IomtProperties {
   private final Kafka kafka = new Kafka();
   private final Ingest ingest = new Ingest();
   private final Azure azure = new Azure();
+  private final Management management = new Management();
   private final Map<String, Connector> connectors = new LinkedHashMap<>();
 
   public Path getDataDir() {
@@ -42,6 +43,10 @@ public class IomtProperties {
 
   public Azure getAzure() {
     return azure;
+  }
+
+  public Management getManagement() {
+    return management;
   }
 
   /** What every part of the service that talks to Azure shares. */
@@ -724,6 +729,245 @@ public class IomtProperties {
 
     public void setMaxAge(Duration maxAge) {
       this.maxAge = maxAge;
+    }
+  }
+
+  /**
+   * The management API ({@code /subscriptions/...}, shaped like Microsoft.HealthcareApis) and the
+   * durable store of its resources.
+   */
+  public static class Management {
+    /** Whether the API is served and API-made connectors run on this replica. */
+    private boolean enabled = true;
+
+    /** The compacted topic holding the resources, on the service's broker. */
+    private String topic = "iomt-management";
+
+    /** How long a write waits for the broker and for this replica to read it back. */
+    private Duration writeTimeout = Duration.ofSeconds(30);
+
+    /** The subscription id under which connectors of the configuration file are shown. */
+    private String subscriptionId = "00000000-0000-0000-0000-000000000000";
+
+    /** The resource group under which connectors of the configuration file are shown. */
+    private String resourceGroup = "iomt";
+
+    /** The workspace under which connectors of the configuration file are shown (read-only). */
+    private String configurationWorkspace = "configuration";
+
+    /** Keys for local use, each with a role; compared in constant time, never logged. */
+    private List<ApiKey> apiKeys = new ArrayList<>();
+
+    private final OAuth2 oauth2 = new OAuth2();
+    private final CheckpointAccount checkpoints = new CheckpointAccount();
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getTopic() {
+      return topic;
+    }
+
+    public void setTopic(String topic) {
+      this.topic = topic;
+    }
+
+    public Duration getWriteTimeout() {
+      return writeTimeout;
+    }
+
+    public void setWriteTimeout(Duration writeTimeout) {
+      this.writeTimeout = writeTimeout;
+    }
+
+    public String getSubscriptionId() {
+      return subscriptionId;
+    }
+
+    public void setSubscriptionId(String subscriptionId) {
+      this.subscriptionId = subscriptionId;
+    }
+
+    public String getResourceGroup() {
+      return resourceGroup;
+    }
+
+    public void setResourceGroup(String resourceGroup) {
+      this.resourceGroup = resourceGroup;
+    }
+
+    public String getConfigurationWorkspace() {
+      return configurationWorkspace;
+    }
+
+    public void setConfigurationWorkspace(String configurationWorkspace) {
+      this.configurationWorkspace = configurationWorkspace;
+    }
+
+    public List<ApiKey> getApiKeys() {
+      return apiKeys;
+    }
+
+    public void setApiKeys(List<ApiKey> apiKeys) {
+      this.apiKeys = apiKeys;
+    }
+
+    public OAuth2 getOauth2() {
+      return oauth2;
+    }
+
+    /**
+     * Where Event Hubs sources of API-made connectors keep their checkpoints when the connector
+     * names none: one container per connector ({@code iomt-<workspace>-<connector>}), made at
+     * provisioning, in this account (its blob endpoint with the shared Azure credential, or a
+     * connection string).
+     */
+    public CheckpointAccount getCheckpoints() {
+      return checkpoints;
+    }
+  }
+
+  /** A Storage account for checkpoint containers: its blob endpoint, or a connection string. */
+  public static class CheckpointAccount {
+    /** e.g. {@code https://account.blob.core.windows.net}, with the shared Azure credential. */
+    private String blobEndpoint;
+
+    /** A Storage connection string (a secret: never logged). */
+    private String connectionString;
+
+    public String getBlobEndpoint() {
+      return blobEndpoint;
+    }
+
+    public void setBlobEndpoint(String blobEndpoint) {
+      this.blobEndpoint = blobEndpoint;
+    }
+
+    public String getConnectionString() {
+      return connectionString;
+    }
+
+    public void setConnectionString(String connectionString) {
+      this.connectionString = connectionString;
+    }
+
+    @Override
+    public String toString() {
+      return "CheckpointAccount[blobEndpoint=" + blobEndpoint + ", connection string masked]";
+    }
+  }
+
+  /** A management API key and the role it grants. */
+  public static class ApiKey {
+    /** Who uses the key, for the audit log (never the key itself). */
+    private String name;
+
+    private String key;
+
+    /** {@code reader} (GET and list) or {@code contributor} (also PUT, PATCH, DELETE). */
+    private String role = "reader";
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
+
+    public String getKey() {
+      return key;
+    }
+
+    public void setKey(String key) {
+      this.key = key;
+    }
+
+    public String getRole() {
+      return role;
+    }
+
+    public void setRole(String role) {
+      this.role = role;
+    }
+
+    @Override
+    public String toString() {
+      return "ApiKey[name=" + name + ", role=" + role + ", key masked]";
+    }
+  }
+
+  /** OAuth2/OIDC bearer tokens for the management API (Spring Security resource server). */
+  public static class OAuth2 {
+    /** The issuer; its OpenID configuration names the JWKS (e.g. Entra ID's v2.0 issuer). */
+    private String issuerUri;
+
+    /** The JWKS URL, when the issuer publishes no OpenID configuration. */
+    private String jwkSetUri;
+
+    /** The audiences a token must carry one of ({@code aud}); empty accepts any. */
+    private List<String> audiences = new ArrayList<>();
+
+    /** The claim holding the caller's roles (Entra ID app roles are in {@code roles}). */
+    private String rolesClaim = "roles";
+
+    /** Role values that grant the reader role. */
+    private List<String> readerRoles = new ArrayList<>(List.of("IoMT.Reader"));
+
+    /** Role values that grant the contributor role (which includes reading). */
+    private List<String> contributorRoles = new ArrayList<>(List.of("IoMT.Contributor"));
+
+    public String getIssuerUri() {
+      return issuerUri;
+    }
+
+    public void setIssuerUri(String issuerUri) {
+      this.issuerUri = issuerUri;
+    }
+
+    public String getJwkSetUri() {
+      return jwkSetUri;
+    }
+
+    public void setJwkSetUri(String jwkSetUri) {
+      this.jwkSetUri = jwkSetUri;
+    }
+
+    public List<String> getAudiences() {
+      return audiences;
+    }
+
+    public void setAudiences(List<String> audiences) {
+      this.audiences = audiences;
+    }
+
+    public String getRolesClaim() {
+      return rolesClaim;
+    }
+
+    public void setRolesClaim(String rolesClaim) {
+      this.rolesClaim = rolesClaim;
+    }
+
+    public List<String> getReaderRoles() {
+      return readerRoles;
+    }
+
+    public void setReaderRoles(List<String> readerRoles) {
+      this.readerRoles = readerRoles;
+    }
+
+    public List<String> getContributorRoles() {
+      return contributorRoles;
+    }
+
+    public void setContributorRoles(List<String> contributorRoles) {
+      this.contributorRoles = contributorRoles;
     }
   }
 }

@@ -1,0 +1,8 @@
+/**
+ * The management plane: resources shaped like Azure Resource Manager's Microsoft.HealthcareApis
+ * contracts (api-version 2024-03-31): workspaces, iotconnectors, their fhirdestinations, and
+ * fhirservices (which here register an existing FHIR server). Desired state lives in a {@link
+ * io.iomt.service.management.ResourceStore} every replica shares (a compacted topic on the
+ * service's broker); every replica reconciles its running connectors with it.
+ */
+package io.iomt.service.management;
