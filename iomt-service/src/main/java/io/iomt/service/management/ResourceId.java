@@ -68,6 +68,11 @@ public record ResourceId(
     return other.key().equals(key()) || other.key().startsWith(key() + "/");
   }
 
+  /** Whether both ids name the same resource (ARM compares ids case-insensitively). */
+  public boolean equalsKey(ResourceId other) {
+    return other != null && key().equals(other.key());
+  }
+
   /** The id lower-cased: equal for ids ARM considers the same resource. */
   public String key() {
     return toString().toLowerCase(Locale.ROOT);
