@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class ResourceStoreTopic {
   private static final Logger LOG = LoggerFactory.getLogger(ResourceStoreTopic.class);
 
+  private static final Duration METADATA_POLL = Duration.ofMillis(50);
+
   private ResourceStoreTopic() {}
 
   /**
@@ -38,11 +40,15 @@ final class ResourceStoreTopic {
       TopicDescription existing = describe(admin, topic, timeout);
       if (existing == null) {
         create(admin, topic, timeout);
-        existing = describe(admin, topic, timeout);
-      }
-      if (existing == null) {
-        throw new StoreUnavailableException(
-            "The topic " + topic + " was created but is gone", null);
+        // The broker answers the creation before every broker's metadata shows the topic.
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while ((existing = describe(admin, topic, timeout)) == null) {
+          if (System.nanoTime() > deadline) {
+            throw new StoreUnavailableException(
+                "The topic " + topic + " was created but is not described in " + timeout, null);
+          }
+          Thread.sleep(METADATA_POLL.toMillis());
+        }
       }
       check(admin, existing, timeout);
     } catch (ExecutionException | TimeoutException e) {
