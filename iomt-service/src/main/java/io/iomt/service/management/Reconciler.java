@@ -283,7 +283,13 @@ public final class Reconciler implements AutoCloseable {
     View view = new View(store.list());
     List<StoredResource> children = view.childrenOf(r.id());
     if (!children.isEmpty()) {
+      // A workspace's fhirservices go after its iotconnectors: deprovisioning reads them.
+      boolean connectorsLeft =
+          children.stream().anyMatch(c -> c.id().type() == ResourceType.IOT_CONNECTOR);
       for (StoredResource child : children) {
+        if (connectorsLeft && child.id().type() == ResourceType.FHIR_SERVICE) {
+          continue;
+        }
         if (!child.provisioningState().equals("Deleting")) {
           try {
             store.put(
@@ -302,7 +308,15 @@ public final class Reconciler implements AutoCloseable {
       String name = ConnectorResources.runtimeName(r.id());
       connectors.remove(name);
       Optional<StoredResource> d = view.destinationOf(r.id());
-      Optional<StoredResource> f = d.flatMap(view::fhirServiceOf);
+      // Its fhirservice may be gone already: the topics and checkpoints do not depend on it.
+      Optional<StoredResource> f =
+          d.map(x -> view.fhirServiceOf(x).orElse(placeholderFhirService(r.id())));
+      if (d.isEmpty()) {
+        LOG.warn(
+            "{} is deleted without a fhirdestination: its internal topics, if an earlier"
+                + " destination made them, stay (remove them with kafka-topics if needed)",
+            r.id());
+      }
       if (d.isPresent() && f.isPresent()) {
         ConnectorResources.Built built = resources.build(r, d.get(), f.get());
         if (built.definition() != null) {
@@ -324,6 +338,20 @@ public final class Reconciler implements AutoCloseable {
     } catch (ResourceStore.PreconditionFailedException e) {
       LOG.debug("{} was removed elsewhere", r.id());
     }
+  }
+
+  /** A stand-in for a fhirservice deleted before its connector: only the topics matter then. */
+  private static StoredResource placeholderFhirService(ResourceId connector) {
+    ObjectNode b = ManagementService.JSON.createObjectNode();
+    b.withObject("properties").withObject("iomt").put("url", "https://deleted.invalid/fhir");
+    return new StoredResource(
+        ResourceId.workspace(
+                connector.subscription(), connector.resourceGroup(), connector.workspace())
+            .child(ResourceType.FHIR_SERVICE, "deleted"),
+        "\"deleted\"",
+        b,
+        Map.of(),
+        null);
   }
 
   @Override
