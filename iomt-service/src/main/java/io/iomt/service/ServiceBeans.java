@@ -70,8 +70,8 @@ class ServiceBeans {
 
   @Bean(destroyMethod = "close")
   ConsumerLagMonitor consumerLagMonitor(
-      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics) {
-    return new ConsumerLagMonitor(config, kafka, metrics);
+      ConnectorRuntime runtime, KafkaRuntime kafka, ServiceMetrics metrics) {
+    return new ConsumerLagMonitor(runtime::definitions, kafka, metrics);
   }
 
   /** The ingest API keys follow Key Vault rotations at once (read through the holder). */
@@ -92,8 +92,8 @@ class ServiceBeans {
   }
 
   @Bean
-  HealthIndicator fhirHealthIndicator(ServiceConfiguration config) {
-    return HealthChecks.fhir(config);
+  HealthIndicator fhirHealthIndicator(ConnectorRuntime runtime) {
+    return HealthChecks.fhir(runtime::definitions);
   }
 
   @Bean
