@@ -4,8 +4,10 @@ import io.iomt.azure.SharedAzureCredential;
 import io.iomt.azure.kafka.EventHubsOAuthBearer;
 import io.iomt.azure.keyvault.KeyVaultSecrets;
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.service.management.ConnectorProvisioning;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -66,6 +68,22 @@ class ServiceBeans {
       ServiceMetrics metrics,
       Clock clock) {
     return new ConnectorRuntime(config, shared::azureCredential, kafka, metrics, clock);
+  }
+
+  /**
+   * Provisioning of the connectors the management API makes: checks within 30 s each, and up to 60
+   * s for a deleted connector's stages to stop on every replica.
+   */
+  @Bean
+  @ConditionalOnMissingBean(ConnectorProvisioning.class)
+  ConnectorProvisioning connectorProvisioning(
+      KafkaRuntime kafka, SharedAzureCredential shared, Clock clock) {
+    return new KafkaConnectorProvisioning(
+        kafka.clients(),
+        shared::azureCredential,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        clock);
   }
 
   @Bean(destroyMethod = "close")
