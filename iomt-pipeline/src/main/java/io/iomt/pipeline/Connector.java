@@ -114,13 +114,7 @@ public final class Connector implements AutoCloseable {
       Supplier<DeadLetterSink> deadLetterSinks,
       StageMetrics metrics,
       Clock clock) {
-    List<KafkaClients.TopicSpec> topics = new ArrayList<>();
-    if (externalSource == null) {
-      topics.add(new KafkaClients.TopicSpec(s.topics().source(), s.partitions()));
-    }
-    topics.add(new KafkaClients.TopicSpec(s.topics().normalized(), s.partitions()));
-    topics.add(new KafkaClients.TopicSpec(s.topics().errors(), 1));
-    clients.ensureTopics(topics);
+    clients.ensureTopics(topics(s, externalSource == null));
     Supplier<EventSource> sources =
         externalSource != null
             ? externalSource
@@ -180,6 +174,21 @@ public final class Connector implements AutoCloseable {
     }
     stages.values().forEach(StageSupervisor::start);
     return new Connector(s, clients, stages);
+  }
+
+  /**
+   * The topics a connector needs, as {@link #start} creates them when missing: its source topic
+   * (only when it reads one) and its normalized topic with the connector's partitions, its error
+   * topic with one.
+   */
+  public static List<KafkaClients.TopicSpec> topics(Settings s, boolean readsSourceTopic) {
+    List<KafkaClients.TopicSpec> topics = new ArrayList<>();
+    if (readsSourceTopic) {
+      topics.add(new KafkaClients.TopicSpec(s.topics().source(), s.partitions()));
+    }
+    topics.add(new KafkaClients.TopicSpec(s.topics().normalized(), s.partitions()));
+    topics.add(new KafkaClients.TopicSpec(s.topics().errors(), 1));
+    return topics;
   }
 
   /** A forwarding stage with a new sink and a new consumer of the error topic. */

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * The group + convert stage of one connector: buffers measurements per partition of the normalized
@@ -218,7 +219,7 @@ public final class GroupStage implements Stage {
         }
       }
       ProducerAcks.awaitAll(sends);
-      consumer.commitSync(Map.of(tp, new OffsetAndMetadata(batch.commitOffset())));
+      commit(tp, batch.commitOffset());
       Instant accepted = clock.instant();
       Instant latest = Instant.EPOCH;
       for (Buffered b : batch.measurements()) {
@@ -234,6 +235,21 @@ public final class GroupStage implements Stage {
     } catch (FhirServiceException e) {
       p.buffer.restore(batch, firstSeen);
       throw e;
+    }
+  }
+
+  /**
+   * Commits what was written. A stop request ({@link #close()}'s wakeup) that lands here must not
+   * cost the commit of a batch FHIR already holds: its next owner would convert it again, under
+   * another mapping after a swap. The wakeup is consumed by the first attempt, so the second one
+   * completes.
+   */
+  private void commit(TopicPartition tp, long offset) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = Map.of(tp, new OffsetAndMetadata(offset));
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      consumer.commitSync(offsets);
     }
   }
 

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,8 +45,31 @@ class GroupStageTest {
   }
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+  /**
+   * As KafkaConsumer: a wakeup makes the next blocking call throw, a commit included (MockConsumer
+   * only makes the next poll throw).
+   */
   private final MockConsumer<byte[], byte[]> consumer =
-      new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+      new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        private boolean wakeupPending;
+
+        @Override
+        public synchronized void wakeup() {
+          wakeupPending = true;
+          super.wakeup();
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+          if (wakeupPending) {
+            wakeupPending = false;
+            throw new WakeupException();
+          }
+          super.commitSync(offsets);
+        }
+      };
+
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(true, new ByteArraySerializer(), new ByteArraySerializer());
   private final InMemoryObservationWriter fhir =
@@ -114,6 +138,27 @@ class GroupStageTest {
 
     add(P0, "dev-a", 3, 63);
     stage.runOnce();
+
+    assertThat(fhir.observations()).hasSize(3);
+    assertThat(committed(P0)).isEqualTo(3);
+  }
+
+  @Test
+  void aStopRequestedWhileABatchIsWrittenStillCommitsItSoThatTheNextOwnerDoesNotConvertItAgain() {
+    // A swapped mapping would convert a replayed batch into other Observations: duplicates.
+    GroupStage[] closing = new GroupStage[1];
+    closing[0] =
+        stage(
+            groups -> {
+              closing[0].close(); // the stop arrives while FHIR is being written
+              return fhir.write(groups);
+            });
+    closing[0].subscribe();
+    add(P0, "dev-a", 1, 61);
+    add(P0, "dev-a", 2, 62);
+    add(P0, "dev-a", 3, 63);
+
+    closing[0].runOnce();
 
     assertThat(fhir.observations()).hasSize(3);
     assertThat(committed(P0)).isEqualTo(3);

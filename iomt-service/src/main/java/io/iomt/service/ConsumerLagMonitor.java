@@ -4,10 +4,14 @@ import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.StageName;
 import io.micrometer.core.instrument.Gauge;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -26,15 +30,21 @@ import org.springframework.scheduling.annotation.Scheduled;
 public final class ConsumerLagMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLagMonitor.class);
 
-  private final ServiceConfiguration config;
+  private final Supplier<List<ServiceConfiguration.ConnectorDefinition>> connectors;
   private final KafkaRuntime kafka;
   private final ServiceMetrics metrics;
   private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
   private Admin admin;
 
+  /**
+   * @param connectors the connectors that run now (read at each refresh: those added later are
+   *     measured, the gauges of those removed go)
+   */
   public ConsumerLagMonitor(
-      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics) {
-    this.config = config;
+      Supplier<List<ServiceConfiguration.ConnectorDefinition>> connectors,
+      KafkaRuntime kafka,
+      ServiceMetrics metrics) {
+    this.connectors = connectors;
     this.kafka = kafka;
     this.metrics = metrics;
   }
@@ -45,7 +55,9 @@ public final class ConsumerLagMonitor {
       if (admin == null) {
         admin = kafka.clients().admin();
       }
-      for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
+      List<ServiceConfiguration.ConnectorDefinition> current = connectors.get();
+      forgetRemoved(current);
+      for (ServiceConfiguration.ConnectorDefinition d : current) {
         if (d.readsSourceTopic()) { // an Event Hubs source has its own lag (EventHubsMetrics)
           update(d.name(), StageName.NORMALIZE, d.settings().topics().source());
         }
@@ -67,7 +79,7 @@ public final class ConsumerLagMonitor {
             .get(5, TimeUnit.SECONDS);
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     admin
-        .describeTopics(java.util.List.of(topic))
+        .describeTopics(List.of(topic))
         .allTopicNames()
         .get(5, TimeUnit.SECONDS)
         .get(topic)
@@ -80,19 +92,36 @@ public final class ConsumerLagMonitor {
       OffsetAndMetadata c = committed.get(e.getKey());
       lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
     }
-    lags.computeIfAbsent(
-            connector + "/" + stage,
-            k -> {
-              AtomicLong v = new AtomicLong();
-              Gauge.builder("iomt.consumer.lag", v, AtomicLong::get)
-                  .description("Records not yet committed by the stage's consumer group")
-                  .baseUnit("records")
-                  .tag("connector", connector)
-                  .tag("stage", stage.id())
-                  .register(metrics.registry());
-              return v;
-            })
-        .set(lag);
+    AtomicLong value = lags.computeIfAbsent(connector + "/" + stage.id(), k -> new AtomicLong());
+    value.set(lag);
+    // Registered each time: a connector removed and added again gets its gauge back.
+    Gauge.builder("iomt.consumer.lag", value, AtomicLong::get)
+        .description("Records not yet committed by the stage's consumer group")
+        .baseUnit("records")
+        .tag("connector", connector)
+        .tag("stage", stage.id())
+        .register(metrics.registry());
+  }
+
+  /** Drops the gauges of connectors (or stages) that no longer run. */
+  private void forgetRemoved(List<ServiceConfiguration.ConnectorDefinition> current) {
+    Set<String> wanted = new HashSet<>();
+    for (ServiceConfiguration.ConnectorDefinition d : current) {
+      d.stages().forEach(stage -> wanted.add(d.name() + "/" + stage.id()));
+    }
+    for (String key : List.copyOf(lags.keySet())) {
+      if (!wanted.contains(key)) {
+        lags.remove(key);
+        int slash = key.lastIndexOf('/');
+        metrics
+            .registry()
+            .find("iomt.consumer.lag")
+            .tag("connector", key.substring(0, slash))
+            .tag("stage", key.substring(slash + 1))
+            .meters()
+            .forEach(metrics.registry()::remove);
+      }
+    }
   }
 
   public void close() {

@@ -2,12 +2,10 @@ package io.iomt.service;
 
 import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.StageStatus;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -65,34 +63,28 @@ final class HealthChecks {
     };
   }
 
-  /** Every connector's FHIR server: {@code GET [base]/metadata} with its credentials, 5 s. */
-  static HealthIndicator fhir(ServiceConfiguration config) {
+  /**
+   * Every connector's FHIR server, as the runtime knows them now: {@code GET [base]/metadata} with
+   * its credentials, 5 s.
+   */
+  static HealthIndicator fhir(Supplier<List<ServiceConfiguration.ConnectorDefinition>> connectors) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     return () -> {
       Health.Builder b = Health.up();
-      for (ServiceConfiguration.ConnectorDefinition d : config.connectors()) {
-        URI base = d.destination().url();
-        String url = base.toString().endsWith("/") ? base + "metadata" : base + "/metadata";
+      for (ServiceConfiguration.ConnectorDefinition d : connectors.get()) {
         Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("url", Redaction.url(base));
-        try {
-          HttpRequest.Builder req =
-              HttpRequest.newBuilder(URI.create(url))
-                  .timeout(Duration.ofSeconds(5))
-                  .header("Accept", "application/fhir+json");
-          d.destination()
-              .tokens()
-              .token()
-              .ifPresent(t -> req.header("Authorization", "Bearer " + t));
-          int status = http.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-          detail.put("status", status);
-          if (status >= 300) {
+        detail.put("url", Redaction.url(d.destination().url()));
+        FhirMetadata.Answer answer = FhirMetadata.get(http, d.destination(), Duration.ofSeconds(5));
+        if (answer instanceof FhirMetadata.Answer.Status status) {
+          detail.put("status", status.code());
+          if (status.code() >= 300) {
             b.down();
           }
-        } catch (Exception e) {
-          if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
+        } else {
+          Exception e =
+              answer instanceof FhirMetadata.Answer.NoToken t
+                  ? t.error()
+                  : ((FhirMetadata.Answer.Unreachable) answer).error();
           detail.put("error", Redaction.message(describe(e)));
           b.down();
         }
@@ -172,7 +164,7 @@ final class HealthChecks {
     return detail;
   }
 
-  private static String describe(Exception e) {
+  static String describe(Exception e) {
     String name = e.getClass().getSimpleName();
     if (e.getMessage() != null) {
       return name + ": " + e.getMessage();

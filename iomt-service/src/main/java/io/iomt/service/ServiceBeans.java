@@ -4,8 +4,10 @@ import io.iomt.azure.SharedAzureCredential;
 import io.iomt.azure.kafka.EventHubsOAuthBearer;
 import io.iomt.azure.keyvault.KeyVaultSecrets;
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.service.management.ConnectorProvisioning;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -68,10 +70,26 @@ class ServiceBeans {
     return new ConnectorRuntime(config, shared::azureCredential, kafka, metrics, clock);
   }
 
+  /**
+   * Provisioning of the connectors the management API makes: checks within 30 s each, and up to 60
+   * s for a deleted connector's stages to stop on every replica.
+   */
+  @Bean
+  @ConditionalOnMissingBean(ConnectorProvisioning.class)
+  ConnectorProvisioning connectorProvisioning(
+      KafkaRuntime kafka, SharedAzureCredential shared, Clock clock) {
+    return new KafkaConnectorProvisioning(
+        kafka.clients(),
+        shared::azureCredential,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        clock);
+  }
+
   @Bean(destroyMethod = "close")
   ConsumerLagMonitor consumerLagMonitor(
-      ServiceConfiguration config, KafkaRuntime kafka, ServiceMetrics metrics) {
-    return new ConsumerLagMonitor(config, kafka, metrics);
+      ConnectorRuntime runtime, KafkaRuntime kafka, ServiceMetrics metrics) {
+    return new ConsumerLagMonitor(runtime::definitions, kafka, metrics);
   }
 
   /** The ingest API keys follow Key Vault rotations at once (read through the holder). */
@@ -92,8 +110,8 @@ class ServiceBeans {
   }
 
   @Bean
-  HealthIndicator fhirHealthIndicator(ServiceConfiguration config) {
-    return HealthChecks.fhir(config);
+  HealthIndicator fhirHealthIndicator(ConnectorRuntime runtime) {
+    return HealthChecks.fhir(runtime::definitions);
   }
 
   @Bean

@@ -30,11 +30,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,6 +108,7 @@ public final class ServiceConfiguration {
   private final MessageLimits ingestLimits;
   private final SharedAzureCredential azureCredential;
   private final KeyVaultSecrets keyVaultSecrets;
+  private final Clock clock;
 
   private ServiceConfiguration(
       IomtProperties properties,
@@ -115,7 +118,8 @@ public final class ServiceConfiguration {
       String eventHubsNamespace,
       MessageLimits ingestLimits,
       SharedAzureCredential azureCredential,
-      KeyVaultSecrets keyVaultSecrets) {
+      KeyVaultSecrets keyVaultSecrets,
+      Clock clock) {
     this.properties = properties;
     this.connectors = connectors;
     this.kafkaProperties = kafkaProperties;
@@ -124,6 +128,7 @@ public final class ServiceConfiguration {
     this.ingestLimits = ingestLimits;
     this.azureCredential = azureCredential;
     this.keyVaultSecrets = keyVaultSecrets;
+    this.clock = clock;
   }
 
   /** The settings this configuration was made from (checked; treat as read-only). */
@@ -165,6 +170,77 @@ public final class ServiceConfiguration {
   /** The settings that reference Key Vault secrets, with their current values. */
   public KeyVaultSecrets keyVaultSecrets() {
     return keyVaultSecrets;
+  }
+
+  /** A mapping given as content, e.g. by the management API. */
+  public record MappingContent(String label, byte[] json) {
+    /**
+     * @param label how problems name the mapping, e.g. {@code properties.deviceMapping.content}
+     * @param json the mapping's JSON (UTF-8); null or empty is a problem
+     */
+    public MappingContent {
+      Objects.requireNonNull(label, "label");
+    }
+  }
+
+  /** A connector checked as a whole: its definition, or every problem found. */
+  public sealed interface CheckedConnector {
+    /** Ready to run. */
+    record Valid(ConnectorDefinition definition) implements CheckedConnector {}
+
+    /**
+     * Every problem, as the configuration file's are worded ({@code iomt.connectors.<name>...});
+     * never a secret.
+     */
+    record Invalid(List<String> problems) implements CheckedConnector {
+      public Invalid {
+        problems = List.copyOf(problems);
+      }
+    }
+  }
+
+  /**
+   * Checks and builds a connector that does not come from the configuration file (the management
+   * API): the same checks as the file's connectors, with the service's ingest limits, clock and
+   * shared Azure credential, and its mappings given as content instead of files. Its topics must
+   * not belong to another connector: the configuration file's, or one of {@code others} (a
+   * definition of the same name in {@code others} is the one this replaces and is ignored).
+   * Thread-safe; nothing is started or made.
+   *
+   * @param others the other connectors that run besides this one (e.g. {@link
+   *     ConnectorRuntime#definitions()})
+   */
+  public CheckedConnector connector(
+      String name,
+      IomtProperties.Connector settings,
+      MappingContent deviceMapping,
+      MappingContent fhirMapping,
+      Collection<ConnectorDefinition> others) {
+    List<String> problems = new ArrayList<>();
+    Map<String, String> topicOwners = new HashMap<>();
+    List<ConnectorDefinition> owners = new ArrayList<>(connectors);
+    owners.addAll(others);
+    for (ConnectorDefinition other : owners) {
+      if (!other.name().equals(name)) {
+        String at = "iomt.connectors." + other.name();
+        Connector.Topics t = other.settings().topics();
+        topicOwners.putIfAbsent(t.source(), at + ".source-topic");
+        topicOwners.putIfAbsent(t.normalized(), at + ".normalized-topic");
+        topicOwners.putIfAbsent(t.errors(), at + ".error-topic");
+      }
+    }
+    ConnectorDefinition d =
+        connector(
+            name,
+            settings,
+            new MappingSource.Content(deviceMapping.label(), deviceMapping.json()),
+            new MappingSource.Content(fhirMapping.label(), fhirMapping.json()),
+            ingestLimits,
+            clock,
+            topicOwners,
+            azureCredential,
+            problems);
+    return d == null ? new CheckedConnector.Invalid(problems) : new CheckedConnector.Valid(d);
   }
 
   /**
@@ -270,7 +346,8 @@ public final class ServiceConfiguration {
     Map<String, Object> kafka = kafka(p.getKafka(), problems);
     String namespace = blankToNull(p.getKafka().getEventHubsNamespace());
     MessageLimits limits = ingest(p.getIngest(), problems);
-    if (p.getConnectors().isEmpty()) {
+    if (p.getConnectors().isEmpty() && !p.getManagement().isEnabled()) {
+      // With the management API, connectors can come from it alone.
       problems.add(
           "iomt.connectors: no connector configured (each needs device-mapping, fhir-mapping and"
               + " fhir.url)");
@@ -279,7 +356,16 @@ public final class ServiceConfiguration {
     Map<String, String> topicOwners = new HashMap<>();
     for (Map.Entry<String, IomtProperties.Connector> e : p.getConnectors().entrySet()) {
       ConnectorDefinition d =
-          connector(e.getKey(), e.getValue(), limits, clock, topicOwners, shared, problems);
+          connector(
+              e.getKey(),
+              e.getValue(),
+              mappingFile(e.getValue().getDeviceMapping()),
+              mappingFile(e.getValue().getFhirMapping()),
+              limits,
+              clock,
+              topicOwners,
+              shared,
+              problems);
       if (d != null) {
         connectors.add(d);
       }
@@ -295,7 +381,8 @@ public final class ServiceConfiguration {
         namespace,
         limits,
         shared,
-        secrets);
+        secrets,
+        clock);
   }
 
   /** The shared credential, checked like FHIR auth; none (and problems) when invalid. */
@@ -428,6 +515,8 @@ public final class ServiceConfiguration {
   private static ConnectorDefinition connector(
       String name,
       IomtProperties.Connector c,
+      MappingSource deviceSource,
+      MappingSource fhirSource,
       MessageLimits limits,
       Clock clock,
       Map<String, String> topicOwners,
@@ -460,10 +549,10 @@ public final class ServiceConfiguration {
     if (c.getPartitions() < 1) {
       problems.add(at + ".partitions: must be at least 1, got " + c.getPartitions());
     }
-    Path devicePath = c.getDeviceMapping();
-    Path fhirPath = c.getFhirMapping();
-    byte[] deviceJson = read(at + ".device-mapping", devicePath, problems);
-    byte[] fhirJson = read(at + ".fhir-mapping", fhirPath, problems);
+    String devicePath = deviceSource.label();
+    String fhirPath = fhirSource.label();
+    byte[] deviceJson = read(at + ".device-mapping", deviceSource, problems);
+    byte[] fhirJson = read(at + ".fhir-mapping", fhirSource, problems);
     DeviceMapping device =
         parse(at + ".device-mapping", devicePath, deviceJson, DeviceMapping::parse, problems);
     FhirMapping fhir =
@@ -541,8 +630,38 @@ public final class ServiceConfiguration {
     T parse(byte[] json);
   }
 
-  /** The mapping file's bytes, or null after recording why there are none. */
-  private static byte[] read(String at, Path path, List<String> problems) {
+  /**
+   * Where a connector's mapping comes from: a file named in the configuration, or content given
+   * with a label that problems show in the file's place (e.g. {@code
+   * properties.deviceMapping.content}).
+   */
+  private sealed interface MappingSource {
+    String label();
+
+    record File(Path path) implements MappingSource {
+      @Override
+      public String label() {
+        return String.valueOf(path);
+      }
+    }
+
+    record Content(String label, byte[] json) implements MappingSource {}
+  }
+
+  private static MappingSource mappingFile(Path path) {
+    return new MappingSource.File(path);
+  }
+
+  /** The mapping's bytes, or null after recording why there are none. */
+  private static byte[] read(String at, MappingSource source, List<String> problems) {
+    if (source instanceof MappingSource.Content content) {
+      if (content.json() == null || content.json().length == 0) {
+        problems.add(at + ": " + content.label() + ": missing (the mapping's JSON)");
+        return null;
+      }
+      return content.json();
+    }
+    Path path = ((MappingSource.File) source).path();
     if (path == null) {
       problems.add(at + ": missing (path of the mapping file)");
       return null;
@@ -556,7 +675,7 @@ public final class ServiceConfiguration {
   }
 
   private static <T> T parse(
-      String at, Path path, byte[] json, Parser<T> parser, List<String> problems) {
+      String at, String path, byte[] json, Parser<T> parser, List<String> problems) {
     if (json == null) {
       return null;
     }

@@ -6,6 +6,7 @@ import io.iomt.pipeline.StageName;
 import io.iomt.pipeline.StageStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -60,6 +61,31 @@ public final class ServiceMetrics {
           .tag("stage", stage.id())
           .tag("state", state)
           .register(registry);
+    }
+  }
+
+  /** Removes the {@code iomt_stage_state} gauges of a stage the connector no longer runs. */
+  public void forgetStageStates(String connector, StageName stage) {
+    registry
+        .find("iomt.stage.state")
+        .tag("connector", connector)
+        .tag("stage", stage.id())
+        .meters()
+        .forEach(registry::remove);
+  }
+
+  /**
+   * Removes every meter of a connector that was removed (all {@code iomt_*} meters tagged with its
+   * name), so that scrapes no longer show it; a connector of that name added later starts from
+   * zero.
+   */
+  public void forget(String connector) {
+    byConnector.remove(connector);
+    for (Meter meter : List.copyOf(registry.getMeters())) {
+      if (meter.getId().getName().startsWith("iomt.")
+          && connector.equals(meter.getId().getTag("connector"))) {
+        registry.remove(meter);
+      }
     }
   }
 

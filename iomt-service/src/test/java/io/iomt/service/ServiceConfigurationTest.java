@@ -114,13 +114,107 @@ class ServiceConfigurationTest {
 
   @Test
   void noApiKeyAndNoConnectorAreProblemsBecauseIngestIsNeverOpen() {
-    InvalidConfigurationException e = problems(new IomtProperties());
+    IomtProperties p = new IomtProperties();
+    p.getManagement().setEnabled(false); // with the management API, no connector is fine
+    InvalidConfigurationException e = problems(p);
     assertThat(e.problems())
         .containsExactly(
             "iomt.ingest.api-keys: at least one key is required (HTTP ingest is never open);"
                 + " e.g. IOMT_INGEST_API_KEYS=<a random string of 24+ characters>",
             "iomt.connectors: no connector configured (each needs device-mapping, fhir-mapping"
                 + " and fhir.url)");
+  }
+
+  @Test
+  void withTheManagementApiAConfigurationFileWithoutConnectorsIsValid() {
+    IomtProperties p = valid();
+    p.getConnectors().clear();
+    assertThat(ServiceConfiguration.from(p, Clock.systemUTC()).connectors()).isEmpty();
+  }
+
+  static ServiceConfiguration.MappingContent content(String label, String json) {
+    return new ServiceConfiguration.MappingContent(
+        label, json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  static IomtProperties.Connector apiConnector(String fhirUrl) {
+    IomtProperties.Connector c = new IomtProperties.Connector();
+    c.getFhir().setUrl(fhirUrl);
+    return c;
+  }
+
+  @Test
+  void aConnectorFromContentIsCheckedAndBuiltLikeOneFromTheFile() throws Exception {
+    ServiceConfiguration config = ServiceConfiguration.from(valid(), Clock.systemUTC());
+
+    var checked =
+        config.connector(
+            "ward-b",
+            apiConnector("http://localhost:8080/fhir"),
+            content("device", Files.readString(SAMPLES.resolve("device-mapping.json"))),
+            content("fhir", Files.readString(SAMPLES.resolve("fhir-mapping.json"))),
+            List.of());
+
+    assertThat(checked).isInstanceOf(ServiceConfiguration.CheckedConnector.Valid.class);
+    var d = ((ServiceConfiguration.CheckedConnector.Valid) checked).definition();
+    assertThat(d.name()).isEqualTo("ward-b");
+    assertThat(d.settings().topics().source()).isEqualTo("ward-b-events");
+    assertThat(d.settings().limits()).isEqualTo(config.ingestLimits());
+    assertThat(d.destination().url()).hasToString("http://localhost:8080/fhir");
+  }
+
+  @Test
+  void aConnectorFromContentListsEveryProblemWithTheLabelsInPlaceOfFilesAndRefusesTakenTopics()
+      throws Exception {
+    ServiceConfiguration config = ServiceConfiguration.from(valid(), Clock.systemUTC());
+    ServiceConfiguration.ConnectorDefinition other =
+        ((ServiceConfiguration.CheckedConnector.Valid)
+                config.connector(
+                    "ward-c",
+                    apiConnector("http://localhost:8080/fhir"),
+                    content("d", Files.readString(SAMPLES.resolve("device-mapping.json"))),
+                    content("f", Files.readString(SAMPLES.resolve("fhir-mapping.json"))),
+                    List.of()))
+            .definition();
+    IomtProperties.Connector c = apiConnector("ftp://x");
+    c.setSourceTopic("ward-a-events");
+    c.setNormalizedTopic("ward-c-normalized");
+
+    var checked =
+        config.connector(
+            "ward-b",
+            c,
+            content(
+                "properties.deviceMapping.content",
+                "{\"templateType\": \"CollectionContent\",\n \"template\": [ {} ]}"),
+            content("properties.fhirMapping.content", null),
+            List.of(other));
+
+    assertThat(checked).isInstanceOf(ServiceConfiguration.CheckedConnector.Invalid.class);
+    List<String> problems = ((ServiceConfiguration.CheckedConnector.Invalid) checked).problems();
+    assertThat(problems)
+        .contains(
+            "iomt.connectors.ward-b.source-topic: topic 'ward-a-events' is already"
+                + " iomt.connectors.ward-a.source-topic",
+            "iomt.connectors.ward-b.normalized-topic: topic 'ward-c-normalized' is already"
+                + " iomt.connectors.ward-c.normalized-topic",
+            "iomt.connectors.ward-b.fhir-mapping: properties.fhirMapping.content: missing (the"
+                + " mapping's JSON)",
+            "iomt.connectors.ward-b.fhir.url: 'ftp://x' is not an http(s) URL")
+        .anySatisfy(
+            s ->
+                assertThat(s)
+                    .startsWith(
+                        "iomt.connectors.ward-b.device-mapping: properties.deviceMapping.content:2:"));
+    assertThat(
+            config.connector(
+                "ward-c",
+                apiConnector("http://localhost:8080/fhir"),
+                content("d", Files.readString(SAMPLES.resolve("device-mapping.json"))),
+                content("f", Files.readString(SAMPLES.resolve("fhir-mapping.json"))),
+                List.of(other)))
+        .as("a connector replacing itself keeps its own topics")
+        .isInstanceOf(ServiceConfiguration.CheckedConnector.Valid.class);
   }
 
   @Test

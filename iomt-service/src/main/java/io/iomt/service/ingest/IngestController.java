@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -56,12 +55,7 @@ final class IngestController implements DisposableBean {
                 limits.getMaxRequestSize().toBytes()));
     this.producer =
         new IngestProducer(clients.producer(), clients.maxRecordBytes(), limits.getAckTimeout());
-    this.metrics =
-        new IngestMetrics(
-            registry,
-            config.connectors().stream()
-                .map(ServiceConfiguration.ConnectorDefinition::name)
-                .collect(Collectors.toSet()));
+    this.metrics = new IngestMetrics(registry, name -> connectors.definition(name).isPresent());
   }
 
   @PostMapping(path = "/ingest/{connector}")

@@ -2,23 +2,28 @@ package io.iomt.service.ingest;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * {@code iomt_ingest_messages_total{connector,outcome="accepted"}} and {@code
  * iomt_ingest_requests_refused_total{connector,outcome}} with bounded tags only: a connector name
- * from a request's path is a tag value only if it is configured (any other is {@code unknown}), and
- * the outcome is a {@link RefusalCode}. Thread-safe.
+ * from a request's path is a tag value only if such a connector runs when the request is counted
+ * (any other is {@code unknown}: connectors come and go at run time), and the outcome is a {@link
+ * RefusalCode}. Thread-safe.
  */
 final class IngestMetrics {
   static final String UNKNOWN_CONNECTOR = "unknown";
 
   private final MeterRegistry registry;
-  private final Set<String> connectors;
+  private final Predicate<String> known;
 
-  IngestMetrics(MeterRegistry registry, Set<String> connectors) {
+  /**
+   * @param known whether a connector of that name runs now (e.g. {@code
+   *     ConnectorRuntime#definition}); thread-safe
+   */
+  IngestMetrics(MeterRegistry registry, Predicate<String> known) {
     this.registry = registry;
-    this.connectors = Set.copyOf(connectors);
+    this.known = known;
   }
 
   void accepted(String connector, int messages) {
@@ -31,7 +36,7 @@ final class IngestMetrics {
 
   private Counter counter(String name, String connector, String outcome) {
     return Counter.builder(name)
-        .tag("connector", connectors.contains(connector) ? connector : UNKNOWN_CONNECTOR)
+        .tag("connector", known.test(connector) ? connector : UNKNOWN_CONNECTOR)
         .tag("outcome", outcome)
         .register(registry);
   }
