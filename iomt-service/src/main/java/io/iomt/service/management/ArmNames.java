@@ -12,7 +12,9 @@ public final class ArmNames {
   public static final String API_VERSION = "2024-03-31";
 
   /**
-   * Resource names: 3-24 lowercase letters, digits and hyphens, not starting or ending with one.
+   * Resource names, ARM's pattern: lowercase letters, digits and hyphens, not starting or ending
+   * with a hyphen. The contract's schema also says 3-24 characters, but its pattern allows at most
+   * 23 (a first and a last character around 1-21), and ARM applies both: so 3-23.
    */
   public static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{1,21}[a-z0-9]$");
 
@@ -31,7 +33,7 @@ public final class ArmNames {
               "InvalidResourceName",
               "The resource name '"
                   + name
-                  + "' is invalid. It must be 3-24 characters of lowercase letters, digits and"
+                  + "' is invalid. It must be 3-23 characters of lowercase letters, digits and"
                   + " hyphens, beginning and ending with a letter or digit.",
               name));
     }
