@@ -53,8 +53,15 @@ class MappingProblemsTest {
     assertThat(e.error().details())
         .extracting(ArmError::message)
         .satisfiesExactly(
-            m -> assertThat(m).startsWith("11:25: ").contains("typeName"),
-            m -> assertThat(m).startsWith("15:15: ").contains("typeNmae"),
+            m ->
+                assertThat(m)
+                    .isEqualTo(
+                        "11:25: Missing required property 'typeName' in a JsonPathContent template"),
+            m ->
+                assertThat(m)
+                    .isEqualTo(
+                        "15:15: Unknown property 'typeNmae' in a JsonPathContent template (did you"
+                            + " mean 'typeName'?)"),
             m -> assertThat(m).startsWith("18:31: ").contains("'required' must be true or false"));
   }
 
