@@ -755,6 +755,9 @@ public class IomtProperties {
     /** The workspace under which connectors of the configuration file are shown (read-only). */
     private String configurationWorkspace = "configuration";
 
+    /** How many resources a list answers per page (the rest through {@code nextLink}). */
+    private int pageSize = 100;
+
     /** Keys for local use, each with a role; compared in constant time, never logged. */
     private List<ApiKey> apiKeys = new ArrayList<>();
 
@@ -807,6 +810,14 @@ public class IomtProperties {
 
     public void setConfigurationWorkspace(String configurationWorkspace) {
       this.configurationWorkspace = configurationWorkspace;
+    }
+
+    public int getPageSize() {
+      return pageSize;
+    }
+
+    public void setPageSize(int pageSize) {
+      this.pageSize = pageSize;
     }
 
     public List<ApiKey> getApiKeys() {

@@ -31,9 +31,6 @@ import org.springframework.context.annotation.Configuration;
 class ManagementBeans {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementBeans.class);
 
-  /** Lists answer 100 resources a page, with a nextLink to the rest. */
-  static final int PAGE_SIZE = 100;
-
   @Bean(destroyMethod = "close")
   ResourceStore resourceStore(IomtProperties properties, KafkaRuntime kafka, Clock clock) {
     IomtProperties.Management m = properties.getManagement();
@@ -46,9 +43,14 @@ class ManagementBeans {
       ResourceStore store,
       ServiceConfiguration config,
       ManagementService.Audit audit,
+      IomtProperties properties,
       Clock clock) {
     return new ManagementService(
-        store, ManagementBeans::validate, audit, configurationResources(config), clock, PAGE_SIZE);
+        store,
+        audit,
+        configurationResources(config),
+        clock,
+        Math.max(1, properties.getManagement().getPageSize()));
   }
 
   @Bean
@@ -169,13 +171,6 @@ class ManagementBeans {
     public boolean isRunning() {
       return running;
     }
-  }
-
-  private static ManagementService.Validated validate(
-      io.iomt.service.management.ResourceId id,
-      byte[] body,
-      io.iomt.service.management.StoredResource companion) {
-    throw new UnsupportedOperationException("TODO(merge): ResourceValidator");
   }
 
   /** The configuration file's connectors as the API shows them (read-only). */

@@ -53,7 +53,7 @@ public class ManagementController {
   ResponseEntity<JsonNode> handle(HttpServletRequest request) throws IOException {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     List<String> s = segments(path);
-    checkApiVersion(request.getParameter("api-version"));
+    ArmNames.checkApiVersion(request.getParameter("api-version"));
     String method = request.getMethod();
     // /subscriptions/{sub}/providers/Microsoft.HealthcareApis/workspaces
     if (s.size() == 5 && eq(s.get(2), "providers") && eq(s.get(3), ResourceId.PROVIDER)) {
@@ -108,7 +108,7 @@ public class ManagementController {
 
   private ManagementService.Result put(HttpServletRequest request, ResourceId id)
       throws IOException {
-    checkNames(id);
+    ArmNames.checkNames(id);
     return service.put(
         id,
         body(request),
@@ -317,35 +317,6 @@ public class ManagementController {
             + "'. Paths are /subscriptions/{sub}/resourceGroups/{rg}/providers/"
             + "Microsoft.HealthcareApis/workspaces/{ws}[/iotconnectors/{name}[/fhirdestinations/"
             + "{name}] | /fhirservices/{name}].");
-  }
-
-  // TODO(merge): replaced by the validation's ArmNames
-  private static void checkApiVersion(String v) {
-    if (v == null) {
-      throw new ArmException(
-          400,
-          "MissingApiVersionParameter",
-          "The api-version query parameter (?api-version=) is required for all requests.");
-    }
-    if (!v.equals(ManagementService.API_VERSION)) {
-      throw new ArmException(
-          400,
-          "InvalidApiVersionParameter",
-          "The api-version '"
-              + v
-              + "' is invalid. The supported versions are '"
-              + ManagementService.API_VERSION
-              + "'.");
-    }
-  }
-
-  private static void checkNames(ResourceId id) {
-    for (String n : id.names()) {
-      if (!n.matches("[a-z0-9][a-z0-9-]{1,22}[a-z0-9]")) {
-        throw new ArmException(
-            400, "InvalidResourceName", "The resource name '" + n + "' is invalid.");
-      }
-    }
   }
 
   private static boolean eq(String a, String b) {

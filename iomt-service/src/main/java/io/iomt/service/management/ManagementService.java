@@ -26,21 +26,10 @@ import java.util.function.Predicate;
  * configuration file are shown read-only ({@link ConfigurationResources}). Thread-safe.
  */
 public final class ManagementService {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ManagementService.class);
   static final ObjectMapper JSON = new ObjectMapper();
   public static final String API_VERSION = "2024-03-31";
-
-  /** Validates a request body for a resource: the body to store and its write-only values. */
-  public interface Validation {
-    /**
-     * @param companion for the device/FHIR mapping cross-check: the destination of an iotconnector
-     *     being put, or the iotconnector of a fhirdestination being put; null when there is none
-     * @throws ArmException with every problem when the body is refused
-     */
-    Validated validate(ResourceId id, byte[] body, StoredResource companion);
-  }
-
-  /** A body that passed validation: what to store (no secrets) and the secrets taken out. */
-  public record Validated(ObjectNode body, Map<String, String> secrets) {}
 
   /** Records who changed what (log and metric); never given bodies or secrets. */
   public interface Audit {
@@ -63,7 +52,6 @@ public final class ManagementService {
   public record Page(List<StoredResource> value, String nextSkipToken) {}
 
   private final ResourceStore store;
-  private final Validation validation;
   private final Audit audit;
   private final Clock clock;
   private final ConfigurationResources configuration;
@@ -83,13 +71,11 @@ public final class ManagementService {
 
   public ManagementService(
       ResourceStore store,
-      Validation validation,
       Audit audit,
       ConfigurationResources configuration,
       Clock clock,
       int pageSize) {
     this.store = store;
-    this.validation = validation;
     this.audit = audit;
     this.configuration = configuration;
     this.clock = clock;
@@ -249,18 +235,19 @@ public final class ManagementService {
         }
       }
     }
-    Validated v = validation.validate(id, body, companion);
+    ValidatedResource v =
+        ResourceValidator.validate(
+            id,
+            body,
+            Optional.ofNullable(companion).flatMap(MappingCompanion::of),
+            current.map(c -> c.secrets().keySet()).orElse(java.util.Set.of()));
+    for (ArmError w : v.warnings()) {
+      LOG.info("PUT {}: {} {} ({})", id, w.code(), w.message(), w.target());
+    }
     Instant now = clock.instant();
     ObjectNode b = v.body().deepCopy();
-    Map<String, String> secrets = new LinkedHashMap<>(v.secrets());
-    if (current.isPresent()) {
-      // Write-only values a PUT leaves out keep their stored value, as ARM's secrets do.
-      for (Map.Entry<String, String> e : current.get().secrets().entrySet()) {
-        if (!secrets.containsKey(e.getKey()) && b.at(parentPointer(e.getKey())).isObject()) {
-          secrets.put(e.getKey(), e.getValue());
-        }
-      }
-    }
+    Map<String, String> secrets =
+        WriteOnlyFields.mergeSecrets(current.map(StoredResource::secrets).orElse(Map.of()), v);
     frame(id, b, current.orElse(null), caller, now);
     boolean creating = current.isEmpty();
     String kind = creating ? "create" : "update";
@@ -554,11 +541,6 @@ public final class ManagementService {
     } catch (IOException e) {
       throw new ArmException(400, "InvalidRequestContent", "The request body cannot be read.");
     }
-  }
-
-  private static String parentPointer(String pointer) {
-    int i = pointer.lastIndexOf('/');
-    return i <= 0 ? "" : pointer.substring(0, i);
   }
 
   /** ARM's tag limits. */

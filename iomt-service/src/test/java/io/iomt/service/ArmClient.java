@@ -1,4 +1,4 @@
-package io.iomt.service.management;
+package io.iomt.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -121,6 +121,27 @@ final class ArmClient {
             "the operation " + url + " to end",
             () -> sendRaw("GET", url, null, Map.of()).json(),
             op -> op != null && !op.path("status").asText().equals("Running"));
+  }
+
+  /** Waits until the service has read its management store (503 until then). */
+  void awaitReady() {
+    Await.atMost(Duration.ofSeconds(60))
+        .every(Duration.ofMillis(200))
+        .until(
+            "the management API to serve",
+            () ->
+                get("/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.HealthcareApis/workspaces")
+                    .status(),
+            s -> s == 200);
+  }
+
+  /** A JSON object from a string. */
+  static com.fasterxml.jackson.databind.node.ObjectNode json(String text) {
+    try {
+      return (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Reads a test resource as a string. */
