@@ -46,6 +46,12 @@ class ManagementSecurityIT {
   static final String WORKSPACE = PROVIDER + "Microsoft.HealthcareApis/workspaces/ws1";
   static final String THING = PROVIDER + "Microsoft.IomtSecurityTest/things/thing1";
   static final ObjectMapper JSON = new ObjectMapper();
+  static final Map<String, String> REASONS =
+      Map.of(
+          "expired", "expired",
+          "wrong issuer", "iss claim",
+          "wrong audience", "aud claim",
+          "bad signature", "signature");
 
   static TestIssuer issuer;
   static RunningService service;
@@ -289,7 +295,8 @@ class ManagementSecurityIT {
       assertThat(error(r).get("code").asText()).isEqualTo("AuthenticationFailed");
       assertThat(error(r).get("message").asText())
           .as(t.getKey())
-          .startsWith("The bearer token is not valid: ");
+          .startsWith("The bearer token is not valid: ")
+          .containsIgnoringCase(REASONS.get(t.getKey()));
       assertThat(r.body()).doesNotContain(t.getValue());
       assertThat(r.headers().firstValue("WWW-Authenticate"))
           .hasValueSatisfying(v -> assertThat(v).contains("invalid_token"));
