@@ -44,7 +44,10 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (keys.isEmpty() && !jwtEnabled) {
-      refuse.commence(request, response, new ManagementAuthenticationException("unconfigured"));
+      refuse.commence(
+          request,
+          response,
+          new ManagementAuthenticationException("No authentication is configured."));
       return;
     }
     String header = request.getHeader("X-API-Key");
