@@ -32,7 +32,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
           + ".ElasticsearchRestHealthContributorAutoConfiguration",
       "org.springframework.boot.actuate.autoconfigure.data.elasticsearch"
           + ".ElasticsearchReactiveHealthContributorAutoConfiguration",
-      "org.springframework.boot.actuate.autoconfigure.quartz.QuartzEndpointAutoConfiguration"
+      "org.springframework.boot.actuate.autoconfigure.quartz.QuartzEndpointAutoConfiguration",
+      // No generated user and password: the management API authenticates with its own API keys
+      // and OAuth2 tokens (ManagementSecurityConfiguration), every other path as before.
+      "org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration"
     })
 public class IomtServiceApplication {
   public static void main(String[] args) {

@@ -23,6 +23,7 @@ import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.FlushPolicy;
 import io.iomt.pipeline.StageName;
+import io.iomt.service.management.security.ManagementSecuritySettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -346,6 +347,7 @@ public final class ServiceConfiguration {
     Map<String, Object> kafka = kafka(p.getKafka(), problems);
     String namespace = blankToNull(p.getKafka().getEventHubsNamespace());
     MessageLimits limits = ingest(p.getIngest(), problems);
+    ManagementSecuritySettings.check(p.getManagement(), problems);
     if (p.getConnectors().isEmpty() && !p.getManagement().isEnabled()) {
       // With the management API, connectors can come from it alone.
       problems.add(

@@ -218,6 +218,25 @@ class ServiceConfigurationTest {
   }
 
   @Test
+  void managementKeysAndIssuerAreCheckedWithTheRestWithoutShowingAKey() {
+    IomtProperties p = valid();
+    IomtProperties.ApiKey key = new IomtProperties.ApiKey();
+    key.setName("ci");
+    key.setKey("short-secret");
+    key.setRole("contributor");
+    p.getManagement().getApiKeys().add(key);
+    p.getManagement().getOauth2().setIssuerUri("http://login.example.com/tenant");
+
+    assertThat(problems(p).problems())
+        .containsExactly(
+            "iomt.management.api-keys[0].key: too short (at least 16 characters; use a random"
+                + " one)",
+            "iomt.management.oauth2.issuer-uri: 'http://login.example.com/tenant' must use https"
+                + " (plain http is accepted for localhost and 127.0.0.1 only)")
+        .noneMatch(problem -> problem.contains("short-secret"));
+  }
+
+  @Test
   void anEventHubsNamespaceBecomesSaslSslOnPort9093WithTheAzureAdLoginLeftToTheRuntime() {
     IomtProperties p = valid();
     p.getKafka().setEventHubsNamespace("contoso.servicebus.windows.net");

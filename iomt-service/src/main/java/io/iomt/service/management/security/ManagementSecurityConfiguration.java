@@ -1,0 +1,167 @@
+package io.iomt.service.management.security;
+
+import io.iomt.azure.keyvault.KeyVaultSecrets;
+import io.iomt.service.IomtProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.client.RestTemplate;
+
+/**
+ * Two Spring Security filter chains. The management paths ({@code /subscriptions/**}, {@code
+ * /providers/**}, {@code /console/**}, {@code /api/console/**}) are stateless (no session, no CSRF
+ * token, no login form or basic authentication) and need an API key or an OAuth2 bearer token: GET
+ * and HEAD the reader role, everything else the contributor role. Every other path (ingest,
+ * actuator) passes Spring Security untouched, guarded as before by the service's ingest {@code
+ * ApiKeyFilter}. Spring Boot's generated user and password are not configured (the application
+ * excludes {@code UserDetailsServiceAutoConfiguration}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class ManagementSecurityConfiguration {
+  /** The management API's paths and the web console's. */
+  static final String[] PATHS = {
+    "/subscriptions/**", "/providers/**", "/console/**", "/api/console/**"
+  };
+
+  private static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(10);
+
+  @Bean
+  ManagementAudit managementAudit(MeterRegistry registry, Clock clock) {
+    return new ManagementAudit(registry, clock);
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain managementSecurityFilterChain(
+      HttpSecurity http, IomtProperties properties, KeyVaultSecrets secrets, ManagementAudit audit)
+      throws Exception {
+    IomtProperties.Management settings = properties.getManagement();
+    IomtProperties.OAuth2 oauth2 = settings.getOauth2();
+    ManagementApiKeys keys = ManagementApiKeys.of(settings.getApiKeys(), secrets);
+    boolean jwtEnabled =
+        ManagementSecuritySettings.isSet(oauth2.getIssuerUri())
+            || ManagementSecuritySettings.isSet(oauth2.getJwkSetUri());
+    ArmSecurityErrors errors =
+        new ArmSecurityErrors(
+            audit,
+            !keys.isEmpty(),
+            jwtEnabled,
+            ManagementSecuritySettings.isSet(oauth2.getIssuerUri())
+                ? oauth2.getIssuerUri()
+                : oauth2.getJwkSetUri());
+    http.securityMatcher(PATHS)
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .addFilterBefore(
+            new ApiKeyAuthenticationFilter(keys, jwtEnabled, errors),
+            BearerTokenAuthenticationFilter.class)
+        .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+        .authorizeHttpRequests(
+            a ->
+                a.requestMatchers(HttpMethod.GET)
+                    .hasAuthority(Role.READER.authority())
+                    .requestMatchers(HttpMethod.HEAD)
+                    .hasAuthority(Role.READER.authority())
+                    .anyRequest()
+                    .hasAuthority(Role.CONTRIBUTOR.authority()));
+    if (jwtEnabled) {
+      http.oauth2ResourceServer(
+          o ->
+              o.bearerTokenResolver(unlessAuthenticatedByKey())
+                  .authenticationEntryPoint(errors)
+                  .accessDeniedHandler(errors)
+                  .jwt(
+                      j ->
+                          j.decoder(jwtDecoder(oauth2))
+                              .jwtAuthenticationConverter(new JwtCallers(oauth2))));
+    }
+    return http.build();
+  }
+
+  /** Every other path: Spring Security stays out of the way (no login, session, CSRF, headers). */
+  @Bean
+  @Order(Ordered.LOWEST_PRECEDENCE)
+  SecurityFilterChain otherPathsFilterChain(HttpSecurity http) throws Exception {
+    return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(AbstractHttpConfigurer::disable)
+        .headers(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .build();
+  }
+
+  /** The bearer token, unless an API key already authenticated the request. */
+  private static BearerTokenResolver unlessAuthenticatedByKey() {
+    DefaultBearerTokenResolver tokens = new DefaultBearerTokenResolver();
+    return request ->
+        SecurityContextHolder.getContext().getAuthentication() instanceof ApiKeyAuthentication
+            ? null
+            : tokens.resolve(request);
+  }
+
+  /**
+   * Validates signature (keys from the JWKS, found through the issuer's OpenID configuration unless
+   * {@code jwk-set-uri} names it; fetched on first use, so start-up does not depend on the issuer),
+   * expiry and not-before (60 s skew), the issuer when configured, and one of the audiences when
+   * any are configured.
+   */
+  static JwtDecoder jwtDecoder(IomtProperties.OAuth2 o) {
+    SimpleClientHttpRequestFactory http = new SimpleClientHttpRequestFactory();
+    http.setConnectTimeout(JWKS_CONNECT_TIMEOUT);
+    http.setReadTimeout(JWKS_READ_TIMEOUT);
+    RestTemplate rest = new RestTemplate(http);
+    boolean issuer = ManagementSecuritySettings.isSet(o.getIssuerUri());
+    NimbusJwtDecoder decoder =
+        (ManagementSecuritySettings.isSet(o.getJwkSetUri())
+                ? NimbusJwtDecoder.withJwkSetUri(o.getJwkSetUri().trim())
+                : NimbusJwtDecoder.withIssuerLocation(o.getIssuerUri().trim()))
+            .restOperations(rest)
+            .build();
+    List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+    validators.add(
+        issuer
+            ? JwtValidators.createDefaultWithIssuer(o.getIssuerUri().trim())
+            : new JwtTimestampValidator());
+    List<String> audiences = o.getAudiences().stream().map(String::trim).toList();
+    if (!audiences.isEmpty()) {
+      validators.add(
+          new JwtClaimValidator<List<String>>(
+              JwtClaimNames.AUD, aud -> aud != null && aud.stream().anyMatch(audiences::contains)));
+    }
+    decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+    return decoder;
+  }
+}
