@@ -7,6 +7,8 @@ import io.iomt.service.management.KafkaResourceStore;
 import io.iomt.service.management.ManagementService;
 import io.iomt.service.management.Reconciler;
 import io.iomt.service.management.ResourceStore;
+import io.iomt.service.management.security.ManagementAudit;
+import io.iomt.service.management.security.ManagementCaller;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -51,6 +53,21 @@ class ManagementBeans {
         configurationResources(config),
         clock,
         Math.max(1, properties.getManagement().getPageSize()));
+  }
+
+  /** Changes are audited with the caller of the current request (security's audit). */
+  @Bean
+  ManagementService.Audit managementServiceAudit(ManagementAudit audit) {
+    return (caller, action, id, outcome) -> audit.record(action, id.toString(), outcome);
+  }
+
+  /** The caller for systemData: the authenticated principal's name and kind, never a key. */
+  @Bean
+  ManagementService.Callers managementCallers() {
+    return () ->
+        ManagementCaller.current()
+            .map(c -> new ManagementService.Caller(c.name(), c.type().armName()))
+            .orElse(new ManagementService.Caller("unknown", "Application"));
   }
 
   @Bean
@@ -100,8 +117,9 @@ class ManagementBeans {
 
   /** Reads the store, then reconciles, in the background: a broker outage never stops start-up. */
   @Bean
-  ManagementStartup managementStartup(ResourceStore store, Reconciler reconciler) {
-    return new ManagementStartup(store, reconciler);
+  ManagementStartup managementStartup(
+      ResourceStore store, Reconciler reconciler, ManagementService service) {
+    return new ManagementStartup(store, reconciler, service);
   }
 
   @Bean
@@ -116,13 +134,15 @@ class ManagementBeans {
   static final class ManagementStartup implements SmartLifecycle {
     private final ResourceStore store;
     private final Reconciler reconciler;
+    private final ManagementService service;
     private volatile boolean ready;
     private volatile boolean running;
     private Thread thread;
 
-    ManagementStartup(ResourceStore store, Reconciler reconciler) {
+    ManagementStartup(ResourceStore store, Reconciler reconciler, ManagementService service) {
       this.store = store;
       this.reconciler = reconciler;
+      this.service = service;
     }
 
     boolean ready() {
@@ -141,6 +161,7 @@ class ManagementBeans {
                     store.start();
                     reconciler.start();
                     ready = true;
+                    service.markReady();
                     LOG.info("Management store read; API-made connectors reconciled from now on");
                   } catch (RuntimeException e) {
                     LOG.warn("The management store cannot be read yet, retrying: {}", e.toString());

@@ -176,17 +176,17 @@ class ManagementApiIT {
 
   @Test
   void aConnectorMadeThroughTheApiConvertsIngestedMessagesIntoTheRealFhirServer() throws Exception {
-    created(arm.put(WS + "/iotconnectors/hr", ingestConnector()));
+    created(arm.put(WS + "/iotconnectors/heart", ingestConnector()));
     created(
         arm.put(
-            WS + "/iotconnectors/hr/fhirdestinations/dest",
+            WS + "/iotconnectors/heart/fhirdestinations/dest",
             ArmClient.resource("arm-examples/iotconnector_fhirdestination_Create.json")));
 
     String device = "arm-" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 5; i++) {
       HttpResponse<String> r =
           service.ingest(
-              "myworkspace-hr",
+              "myworkspace-heart",
               "{\"deviceid\":\""
                   + device
                   + "\",\"patientid\":\"p-"
@@ -202,22 +202,22 @@ class ManagementApiIT {
     assertThat(FhirCounts.awaitObservations(fhir.baseUrl(), device, 1)).isEqualTo(1);
 
     // Deleting: 202, then 404; its internal topics go, FHIR keeps its data.
-    ArmClient.Response delete = arm.delete(WS + "/iotconnectors/hr");
+    ArmClient.Response delete = arm.delete(WS + "/iotconnectors/heart");
     assertThat(delete.status()).isEqualTo(202);
     assertThat(delete.header("Location")).isNotBlank();
     assertThat(arm.awaitOperation(delete, OPERATION).path("status").asText())
         .isEqualTo("Succeeded");
-    assertThat(arm.get(WS + "/iotconnectors/hr").status()).isEqualTo(404);
-    assertThat(arm.get(WS + "/iotconnectors/hr/fhirdestinations/dest").status()).isEqualTo(404);
+    assertThat(arm.get(WS + "/iotconnectors/heart").status()).isEqualTo(404);
+    assertThat(arm.get(WS + "/iotconnectors/heart/fhirdestinations/dest").status()).isEqualTo(404);
     try (Admin admin =
         Admin.create(
             Map.of(
                 "bootstrap.servers",
                 service.context.getBean(KafkaRuntime.class).clients().bootstrapServers()))) {
       Set<String> topics = admin.listTopics().names().get();
-      assertThat(topics).doesNotContain("myworkspace-hr-normalized", "myworkspace-hr-errors");
+      assertThat(topics).doesNotContain("myworkspace-heart-normalized", "myworkspace-heart-errors");
     }
-    assertThat(service.ingest("myworkspace-hr", "{}").statusCode()).isEqualTo(404);
+    assertThat(service.ingest("myworkspace-heart", "{}").statusCode()).isEqualTo(404);
     assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), device)).isEqualTo(1);
   }
 

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -31,6 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {"error": {...}}} on every refusal.
  */
 @RestController
+@org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+    name = "iomt.management.enabled",
+    matchIfMissing = true)
 public class ManagementController {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementController.class);
 
@@ -38,13 +40,12 @@ public class ManagementController {
   static final int MAX_BODY = 4 * 1024 * 1024;
 
   private final ManagementService service;
-  private final Supplier<ManagementService.Caller> caller;
+  private final ManagementService.Callers caller;
 
   /**
    * @param caller the authenticated caller of the current request
    */
-  public ManagementController(
-      ManagementService service, Supplier<ManagementService.Caller> caller) {
+  public ManagementController(ManagementService service, ManagementService.Callers caller) {
     this.service = service;
     this.caller = caller;
   }
@@ -54,6 +55,13 @@ public class ManagementController {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     List<String> s = segments(path);
     ArmNames.checkApiVersion(request.getParameter("api-version"));
+    if (!service.ready()) {
+      throw new ArmException(
+          503,
+          "ServiceUnavailable",
+          "This replica is still reading the management store (or its broker is unreachable);"
+              + " retry shortly.");
+    }
     String method = request.getMethod();
     // /subscriptions/{sub}/providers/Microsoft.HealthcareApis/workspaces
     if (s.size() == 5 && eq(s.get(2), "providers") && eq(s.get(3), ResourceId.PROVIDER)) {
@@ -98,8 +106,9 @@ public class ManagementController {
         case "GET" -> ok(service.get(id));
         case "PUT" -> write(request, id, put(request, id));
         case "PATCH" ->
-            write(request, id, service.patch(id, body(request), ifMatch(request), caller.get()));
-        case "DELETE" -> write(request, id, service.delete(id, ifMatch(request), caller.get()));
+            write(
+                request, id, service.patch(id, body(request), ifMatch(request), caller.current()));
+        case "DELETE" -> write(request, id, service.delete(id, ifMatch(request), caller.current()));
         default -> throw methodNotAllowed(method);
       };
     }
@@ -114,7 +123,7 @@ public class ManagementController {
         body(request),
         ifMatch(request),
         request.getHeader(HttpHeaders.IF_NONE_MATCH),
-        caller.get());
+        caller.current());
   }
 
   private ResponseEntity<JsonNode> ok(StoredResource r) {

@@ -39,6 +39,11 @@ public final class ManagementService {
   /** The authenticated caller, for {@code systemData} and the audit. */
   public record Caller(String name, String type) {}
 
+  /** Who makes the current request. */
+  public interface Callers {
+    Caller current();
+  }
+
   /**
    * The answer to a write.
    *
@@ -90,6 +95,18 @@ public final class ManagementService {
           op.id().toLowerCase(Locale.ROOT),
           new Operation(op.id(), "Succeeded", "delete", op.startTime(), clock.instant(), null));
     }
+  }
+
+  private volatile boolean ready;
+
+  /** Called once the store has been read: until then every request answers 503. */
+  public void markReady() {
+    ready = true;
+  }
+
+  /** Whether the store has been read (a replica that starts catches up first). */
+  public boolean ready() {
+    return ready;
   }
 
   /** The resource, from the store or the configuration file's read-only view. */
