@@ -115,6 +115,11 @@ final class ArmClient {
     if (url == null) {
       throw new AssertionError("no Azure-AsyncOperation header: " + accepted.raw().headers());
     }
+    return awaitOperation(url, timeout);
+  }
+
+  /** Polls an operation-status URL until the operation ends; returns its final status. */
+  JsonNode awaitOperation(String url, Duration timeout) {
     return Await.atMost(timeout)
         .every(Duration.ofMillis(250))
         .until(

@@ -89,10 +89,19 @@ class ManagementApiIT {
 
   /** The contract's iotconnector example reading HTTP ingest instead of its Event Hub. */
   static String ingestConnector() {
+    return ingestConnector(2);
+  }
+
+  /** {@link #ingestConnector()} with that many partitions. */
+  static String ingestConnector(int partitions) {
     ObjectNode body = ArmClient.json(ArmClient.resource("arm-examples/iotconnector_Create.json"));
     ObjectNode properties = body.withObject("properties");
     properties.remove("ingestionEndpointConfiguration");
-    properties.withObject("iomt").put("partitions", 2).withObject("source").put("type", "kafka");
+    properties
+        .withObject("iomt")
+        .put("partitions", partitions)
+        .withObject("source")
+        .put("type", "kafka");
     properties.withObject("iomt").withObject("flush").put("maxEvents", 100).put("maxAge", "500ms");
     // Create mode needs a patient per device
     ((ObjectNode)
@@ -106,9 +115,27 @@ class ManagementApiIT {
     return body.toString();
   }
 
+  /** A message of the contract's device mapping (plus a patient id) at 10:00:{second}. */
+  static String heartRate(String device, int second, int value) {
+    return "{\"deviceid\":\""
+        + device
+        + "\",\"patientid\":\"p-"
+        + device
+        + "\",\"measurementdatetime\":\"2026-03-01T10:00:"
+        + String.format("%02d", second)
+        + "Z\",\"heartrate\":"
+        + value
+        + "}";
+  }
+
   static JsonNode created(ArmClient.Response r) {
+    return created(arm, r);
+  }
+
+  /** Asserts a PUT was accepted, then polls its operation until it ends Succeeded. */
+  static JsonNode created(ArmClient client, ArmClient.Response r) {
     assertThat(r.status()).as(r.raw().body()).isIn(200, 201);
-    JsonNode op = arm.awaitOperation(r, OPERATION);
+    JsonNode op = client.awaitOperation(r, OPERATION);
     assertThat(op.path("status").asText()).as(op.toString()).isEqualTo("Succeeded");
     return op;
   }
@@ -168,8 +195,9 @@ class ManagementApiIT {
         .isEqualTo("CollectionFhirTemplate");
     JsonNode failed = arm.awaitOperation(destination, OPERATION);
     assertThat(failed.path("status").asText()).isEqualTo("Failed");
-    assertThat(failed.path("error").path("code").asText()).isNotBlank();
-    assertThat(failed.path("error").path("message").asText()).isNotBlank();
+    assertThat(failed.path("error").path("code").asText()).isEqualTo("InvalidConnectorSettings");
+    assertThat(failed.path("error").path("message").asText())
+        .contains("properties.iomt.source.checkpoints", "iomt.management.checkpoints");
     JsonNode stored = arm.get(WS + "/iotconnectors/blue/fhirdestinations/dest1").json();
     assertThat(stored.path("properties").path("provisioningState").asText()).isEqualTo("Failed");
   }
@@ -184,18 +212,7 @@ class ManagementApiIT {
 
     String device = "arm-" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 5; i++) {
-      HttpResponse<String> r =
-          service.ingest(
-              "myworkspace-heart",
-              "{\"deviceid\":\""
-                  + device
-                  + "\",\"patientid\":\"p-"
-                  + device
-                  + "\",\"measurementdatetime\":\"2026-03-01T10:00:0"
-                  + i
-                  + "Z\",\"heartrate\":"
-                  + (70 + i)
-                  + "}");
+      HttpResponse<String> r = service.ingest("myworkspace-heart", heartRate(device, i, 70 + i));
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
     // SampledData, 60-minute periods: the five readings are one Observation

@@ -125,13 +125,37 @@ public final class ConnectorResources {
                 .path("properties")
                 .path("resourceIdentityResolutionType")
                 .asText("Create"));
-    return definer.define(
-        name,
-        c,
-        content(connector.body().path("properties").path("deviceMapping").path("content")),
-        "properties.deviceMapping.content",
-        content(destination.body().path("properties").path("fhirMapping").path("content")),
-        "properties.fhirMapping.content");
+    Built built =
+        definer.define(
+            name,
+            c,
+            content(connector.body().path("properties").path("deviceMapping").path("content")),
+            "properties.deviceMapping.content",
+            content(destination.body().path("properties").path("fhirMapping").path("content")),
+            "properties.fhirMapping.content");
+    return built.definition() != null
+        ? built
+        : new Built(null, built.problems().stream().map(p -> inApiTerms(name, p)).toList());
+  }
+
+  /**
+   * A problem worded for the configuration file ({@code iomt.connectors.<name>.source...}) in the
+   * API's terms: the resource's {@code properties.iomt...}, and where a service setting helps.
+   */
+  static String inApiTerms(String name, String problem) {
+    String at = "iomt.connectors." + name + ".";
+    String p =
+        problem
+            .replace(at + "fhir.", "the fhirservice's properties.iomt.")
+            .replace(at + "device-mapping: ", "")
+            .replace(at + "fhir-mapping: ", "")
+            .replace(at, "properties.iomt.");
+    if (p.contains("properties.iomt.source.checkpoints")) {
+      p +=
+          " (or give the service iomt.management.checkpoints, where every connector gets a"
+              + " container of its own)";
+    }
+    return p;
   }
 
   /** The checkpoint container of a connector: {@code iomt-<name>}, as Storage names allow. */
