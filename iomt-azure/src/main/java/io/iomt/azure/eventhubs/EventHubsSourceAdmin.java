@@ -64,18 +64,7 @@ public final class EventHubsSourceAdmin {
                     .setMode(AmqpRetryMode.FIXED)
                     .setMaxRetries(0)
                     .setTryTimeout(timeout));
-    if (settings.auth() instanceof EventHubsSourceSettings.Auth.ConnectionString cs) {
-      if (settings.eventHubName() == null) {
-        b.connectionString(cs.value().get());
-      } else {
-        b.connectionString(cs.value().get(), settings.eventHubName());
-      }
-    } else if (settings.auth() instanceof EventHubsSourceSettings.Auth.Credential c) {
-      b.credential(
-          settings.fullyQualifiedEventHubNamespace(),
-          settings.eventHubName(),
-          c.credential().tokenCredential());
-    }
+    settings.applyTo(b);
     EventHubProducerAsyncClient client = b.buildAsyncProducerClient();
     try {
       client.getEventHubProperties().block(timeout);

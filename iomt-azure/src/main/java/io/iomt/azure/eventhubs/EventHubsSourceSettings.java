@@ -1,5 +1,7 @@
 package io.iomt.azure.eventhubs;
 
+import com.azure.messaging.eventhubs.EventHubClientBuilder;
+import com.azure.messaging.eventhubs.EventProcessorClientBuilder;
 import io.iomt.azure.AzureCredential;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,30 @@ public record EventHubsSourceSettings(
   }
 
   /** How the source authenticates to the hub. */
+  /** Sets the hub and how to authenticate on a client builder (producers, admin reads). */
+  public EventHubClientBuilder applyTo(EventHubClientBuilder b) {
+    if (auth instanceof Auth.ConnectionString cs) {
+      return eventHubName == null
+          ? b.connectionString(cs.value().get())
+          : b.connectionString(cs.value().get(), eventHubName);
+    }
+    Auth.Credential c = (Auth.Credential) auth;
+    return b.credential(
+        fullyQualifiedEventHubNamespace, eventHubName, c.credential().tokenCredential());
+  }
+
+  /** Sets the hub and how to authenticate on a processor builder. */
+  public EventProcessorClientBuilder applyTo(EventProcessorClientBuilder b) {
+    if (auth instanceof Auth.ConnectionString cs) {
+      return eventHubName == null
+          ? b.connectionString(cs.value().get())
+          : b.connectionString(cs.value().get(), eventHubName);
+    }
+    Auth.Credential c = (Auth.Credential) auth;
+    return b.credential(
+        fullyQualifiedEventHubNamespace, eventHubName, c.credential().tokenCredential());
+  }
+
   public sealed interface Auth {
     /**
      * A SAS connection string as the portal shows it (a namespace's or hub's shared access policy,

@@ -100,18 +100,7 @@ public final class EventHubsSources {
             .processEventBatch(callbacks::batch, settings.maxBatchSize(), Duration.ofSeconds(1))
             .processPartitionClose(callbacks::close)
             .processError(callbacks::error);
-    if (settings.auth() instanceof EventHubsSourceSettings.Auth.ConnectionString cs) {
-      if (settings.eventHubName() == null) {
-        b.connectionString(cs.value().get());
-      } else {
-        b.connectionString(cs.value().get(), settings.eventHubName());
-      }
-    } else if (settings.auth() instanceof EventHubsSourceSettings.Auth.Credential c) {
-      b.credential(
-          settings.fullyQualifiedEventHubNamespace(),
-          settings.eventHubName(),
-          c.credential().tokenCredential());
-    }
+    settings.applyTo(b);
     EventProcessorClient client = b.buildEventProcessorClient();
     return new EventHubsEventSource.Processor() {
       @Override
