@@ -96,7 +96,11 @@ final class ArmClient {
     headers.forEach(b::header);
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = r.body().isEmpty() ? null : JSON.readTree(r.body());
+      JsonNode json = null;
+      String type = r.headers().firstValue("Content-Type").orElse("");
+      if (!r.body().isEmpty() && type.contains("json")) {
+        json = JSON.readTree(r.body());
+      }
       return new Response(r.statusCode(), r, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -218,6 +218,21 @@ class ManagementApiIT {
     // SampledData, 60-minute periods: the five readings are one Observation
     assertThat(FhirCounts.awaitObservations(fhir.baseUrl(), device, 1)).isEqualTo(1);
 
+    // A new FHIR mapping swaps in live: readings of the next hour get the new code.
+    String changed =
+        ArmClient.resource("arm-examples/iotconnector_fhirdestination_Create.json")
+            .replace("8867-4", "8889-8");
+    ArmClient.Response update = arm.put(WS + "/iotconnectors/heart/fhirdestinations/dest", changed);
+    assertThat(update.status()).isEqualTo(200);
+    assertThat(update.json().at("/properties/provisioningState").asText()).isEqualTo("Updating");
+    assertThat(arm.awaitOperation(update, OPERATION).path("status").asText())
+        .isEqualTo("Succeeded");
+    String later = heartRate(device, 0, 90).replace("T10:00:", "T11:00:");
+    assertThat(service.ingest("myworkspace-heart", later).statusCode()).isEqualTo(202);
+    assertThat(FhirCounts.awaitObservations(fhir.baseUrl(), device, 2)).isEqualTo(2);
+    assertThat(FhirObservations.loincCodesOfDevice(fhir.baseUrl(), device))
+        .containsExactlyInAnyOrder("8867-4", "8889-8");
+
     // Deleting: 202, then 404; its internal topics go, FHIR keeps its data.
     ArmClient.Response delete = arm.delete(WS + "/iotconnectors/heart");
     assertThat(delete.status()).isEqualTo(202);
@@ -235,7 +250,7 @@ class ManagementApiIT {
       assertThat(topics).doesNotContain("myworkspace-heart-normalized", "myworkspace-heart-errors");
     }
     assertThat(service.ingest("myworkspace-heart", "{}").statusCode()).isEqualTo(404);
-    assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), device)).isEqualTo(1);
+    assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), device)).isEqualTo(2);
   }
 
   @Test
@@ -284,6 +299,16 @@ class ManagementApiIT {
     assertThat(arm.get(WS).json().path("etag").asText()).isEqualTo(etag);
     assertThat(arm.get(WS + "/iotconnectors/broken").status()).isEqualTo(404);
     assertThat(arm.get(WS + "/iotconnectors/Bad_Name").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theApiReferenceIsServedAsAnOpenApiDocument() {
+    ArmClient.Response r =
+        anonymous.sendRaw("GET", service.baseUrl + "/openapi/management.yaml", null, Map.of());
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.raw().body())
+        .startsWith("openapi: 3.")
+        .contains("/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/");
   }
 
   @Test

@@ -73,6 +73,23 @@ public final class FhirObservations {
     return times;
   }
 
+  /**
+   * The LOINC codes of the device's Observations (first 200), one per Observation that has one:
+   * which FHIR mapping wrote each.
+   */
+  public static List<String> loincCodesOfDevice(String fhirBaseUrl, String deviceIdentifier) {
+    List<String> codes = new ArrayList<>();
+    for (Bundle.BundleEntryComponent e :
+        search(fhirBaseUrl, deviceIdentifier, "&_count=200").getEntry()) {
+      Observation o = (Observation) e.getResource();
+      o.getCode().getCoding().stream()
+          .filter(c -> "http://loinc.org".equals(c.getSystem()))
+          .findFirst()
+          .ifPresent(c -> codes.add(c.getCode()));
+    }
+    return codes;
+  }
+
   private static Bundle search(String fhirBaseUrl, String deviceIdentifier, String parameters) {
     String deviceId = ResourceIds.of("Device", null, deviceIdentifier);
     String url =
