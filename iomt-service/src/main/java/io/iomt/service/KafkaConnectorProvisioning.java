@@ -214,7 +214,9 @@ public final class KafkaConnectorProvisioning implements ConnectorProvisioning {
       groups.add(Connector.groupId(d.name(), stage));
     }
     List<String> topics = new ArrayList<>();
-    if (d.readsSourceTopic()) {
+    if (d.readsSourceTopic() && d.settings().topics().source().equals(d.name() + "-events")) {
+      // the topic ingest appends to, made for the connector; a topic it was pointed at
+      // (source.topic) belongs to whoever produces into it and stays
       topics.add(d.settings().topics().source());
     }
     topics.add(d.settings().topics().normalized());

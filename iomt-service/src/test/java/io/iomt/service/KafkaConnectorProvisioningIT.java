@@ -163,6 +163,22 @@ class KafkaConnectorProvisioningIT {
   }
 
   @Test
+  void aSourceTopicTheConnectorWasPointedAtIsTheCustomersAndStaysOnDeprovisioning()
+      throws Exception {
+    String name = name("own");
+    IomtProperties.Connector c = ingestConnector(fhir.baseUrl(), 2);
+    c.setSourceTopic(name + "-customer-feed");
+    ConnectorDefinition d = definition(name, c);
+
+    provisioning.provision(d);
+    provisioning.deprovision(d);
+
+    try (Admin admin = clients.admin()) {
+      assertThat(topics(admin, name)).containsOnlyKeys(name + "-customer-feed");
+    }
+  }
+
+  @Test
   void anUnreachableFhirServerFailsProvisioningWithFhirServerUnreachable() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {

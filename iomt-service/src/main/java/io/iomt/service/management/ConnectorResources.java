@@ -158,6 +158,30 @@ public final class ConnectorResources {
     return p;
   }
 
+  /**
+   * What deprovisioning needs of a connector that has no destination any more (its topics and
+   * consumer groups under their default names): no mappings, no FHIR server, no source.
+   */
+  public static ConnectorDefinition skeleton(ResourceId connector) {
+    String name = runtimeName(connector);
+    return new ConnectorDefinition(
+        new io.iomt.pipeline.Connector.Settings(
+            name,
+            new io.iomt.pipeline.Connector.Topics(
+                name + "-events", name + "-normalized", name + "-errors"),
+            1,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null),
+        null,
+        null,
+        null);
+  }
+
   /** The checkpoint container of a connector: {@code iomt-<name>}, as Storage names allow. */
   public static String checkpointContainer(String runtimeName) {
     String n = ("iomt-" + runtimeName).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");

@@ -311,22 +311,16 @@ public final class Reconciler implements AutoCloseable {
       // Its fhirservice may be gone already: the topics and checkpoints do not depend on it.
       Optional<StoredResource> f =
           d.map(x -> view.fhirServiceOf(x).orElse(placeholderFhirService(r.id())));
-      if (d.isEmpty()) {
-        LOG.warn(
-            "{} is deleted without a fhirdestination: its internal topics, if an earlier"
-                + " destination made them, stay (remove them with kafka-topics if needed)",
-            r.id());
-      }
-      if (d.isPresent() && f.isPresent()) {
-        ConnectorResources.Built built = resources.build(r, d.get(), f.get());
-        if (built.definition() != null) {
-          try {
-            provisioning.deprovision(built.definition());
-          } catch (ProvisioningException e) {
-            finish(r, "Failed", ArmError.of(e.code(), e.getMessage()));
-            return;
-          }
-        }
+      // Without a destination (or with one that no longer builds) the topics and groups of an
+      // earlier one go by their default names; Event Hubs checkpoints need the full definition.
+      ConnectorDefinition definition =
+          d.isPresent() && f.isPresent() ? resources.build(r, d.get(), f.get()).definition() : null;
+      try {
+        provisioning.deprovision(
+            definition != null ? definition : ConnectorResources.skeleton(r.id()));
+      } catch (ProvisioningException e) {
+        finish(r, "Failed", ArmError.of(e.code(), e.getMessage()));
+        return;
       }
       for (StoredResource child : children) {
         store.delete(child.id(), Expect.ANY);

@@ -133,6 +133,24 @@ class ReconcilerTest {
   }
 
   @Test
+  void aConnectorDeletedWithoutADestinationStillHasItsTopicsAndGroupsRemoved() {
+    put(WS, body(), "create", Expect.ABSENT);
+    ObjectNode connector = body();
+    connector
+        .withObject("properties")
+        .withObject("deviceMapping")
+        .set("content", JSON.createObjectNode().put("templateType", "CollectionContent"));
+    put(CONNECTOR, connector, "create", Expect.ABSENT);
+    awaitState(CONNECTOR, "Succeeded");
+
+    StoredResource c = store.get(CONNECTOR).orElseThrow();
+    store.put(ManagementService.markDeleting(c, null, Instant.now()), Expect.etag(c.etag()));
+
+    Await.atMost(WAIT).until("the connector is gone", () -> store.get(CONNECTOR).isEmpty(), b -> b);
+    assertThat(provisioning.deprovisioned).containsExactly("ws1-hr");
+  }
+
+  @Test
   void aDeletedWorkspaceTakesItsChildrenWithIt() {
     createAll();
     awaitState(DESTINATION, "Succeeded");
