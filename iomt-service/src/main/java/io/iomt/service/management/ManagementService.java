@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iomt.service.management.ResourceStore.Expect;
 import io.iomt.service.management.StoredResource.Operation;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -295,48 +294,10 @@ public final class ManagementService {
     StoredResource current = store.get(id).orElseThrow(() -> notFound(id));
     Expect expect = expect(ifMatch, null);
     checkPrecondition(id, current, expect);
-    JsonNode patch = parse(body);
-    List<ArmError> problems = new ArrayList<>();
+    ObjectNode patch = ResourceValidator.validatePatch(id, body);
     ObjectNode b = current.body().deepCopy();
-    patch
-        .properties()
-        .forEach(
-            p -> {
-              String f = p.getKey();
-              boolean allowed =
-                  f.equals("tags")
-                      || (f.equals("identity") && id.type() == ResourceType.IOT_CONNECTOR);
-              if (!allowed) {
-                problems.add(
-                    ArmError.of(
-                        "InvalidRequestContent",
-                        "'"
-                            + f
-                            + "' cannot be patched on "
-                            + id.type().armType()
-                            + "; PATCH takes "
-                            + (id.type() == ResourceType.IOT_CONNECTOR
-                                ? "tags and identity"
-                                : "tags")
-                            + " only.",
-                        f));
-              }
-            });
-    if (patch.has("tags")) {
-      Tags.check(patch.get("tags"), problems);
-    }
-    if (patch.has("identity")) {
-      Identity.check(patch.get("identity"), problems);
-    }
-    if (!problems.isEmpty()) {
-      throw new ArmException(
-          400, "InvalidRequestContent", "The request content is not valid.", problems);
-    }
-    if (patch.has("tags")) {
-      b.set("tags", patch.get("tags").deepCopy());
-    }
-    if (patch.has("identity")) {
-      b.set("identity", Identity.normalize(patch.get("identity")));
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
+      b.set(e.getKey(), e.getValue());
     }
     frame(id, b, current, caller, clock.instant());
     StoredResource stored =
@@ -536,105 +497,5 @@ public final class ManagementService {
             + "' under resource group '"
             + id.resourceGroup()
             + "' was not found.");
-  }
-
-  private static JsonNode parse(byte[] body) {
-    try {
-      JsonNode n = JSON.readTree(body);
-      if (n == null || !n.isObject()) {
-        throw new ArmException(
-            400, "InvalidRequestContent", "The request body must be a JSON object.");
-      }
-      return n;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new ArmException(
-          400,
-          "InvalidRequestContent",
-          "The request content is not valid JSON: "
-              + e.getOriginalMessage()
-              + (e.getLocation() == null
-                  ? ""
-                  : " at " + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()));
-    } catch (IOException e) {
-      throw new ArmException(400, "InvalidRequestContent", "The request body cannot be read.");
-    }
-  }
-
-  /** ARM's tag limits. */
-  static final class Tags {
-    private Tags() {}
-
-    static void check(JsonNode tags, List<ArmError> problems) {
-      if (tags.isNull()) {
-        return;
-      }
-      if (!tags.isObject()) {
-        problems.add(
-            ArmError.of("InvalidRequestContent", "tags must be an object of strings.", "tags"));
-        return;
-      }
-      if (tags.size() > 50) {
-        problems.add(
-            ArmError.of(
-                "InvalidTagCount",
-                "A resource has at most 50 tags, got " + tags.size() + ".",
-                "tags"));
-      }
-      tags.properties()
-          .forEach(
-              e -> {
-                if (!e.getValue().isTextual()) {
-                  problems.add(
-                      ArmError.of(
-                          "InvalidRequestContent",
-                          "The value of tag '" + e.getKey() + "' must be a string.",
-                          "tags." + e.getKey()));
-                } else if (e.getKey().length() > 512 || e.getValue().asText().length() > 256) {
-                  problems.add(
-                      ArmError.of(
-                          "InvalidTagNameOrValue",
-                          "Tag names are at most 512 characters and values at most 256.",
-                          "tags." + e.getKey()));
-                }
-              });
-    }
-  }
-
-  /** The iotconnector's managed identity block. */
-  static final class Identity {
-    private static final List<String> TYPES =
-        List.of("None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned");
-
-    private Identity() {}
-
-    static void check(JsonNode identity, List<ArmError> problems) {
-      String type = identity.path("type").asText("");
-      if (canonical(type) == null) {
-        problems.add(
-            ArmError.of(
-                "InvalidIdentityType",
-                "identity.type '" + type + "' is not one of " + TYPES + ".",
-                "identity.type"));
-      }
-    }
-
-    static ObjectNode normalize(JsonNode identity) {
-      ObjectNode out = JSON.createObjectNode();
-      out.put("type", canonical(identity.path("type").asText("")));
-      if (identity.has("userAssignedIdentities")) {
-        out.set("userAssignedIdentities", identity.get("userAssignedIdentities").deepCopy());
-      }
-      return out;
-    }
-
-    static String canonical(String type) {
-      String t = type.replace(" ", "").toLowerCase(Locale.ROOT);
-      for (String known : TYPES) {
-        if (known.toLowerCase(Locale.ROOT).equals(t)) {
-          return known;
-        }
-      }
-      return null;
-    }
   }
 }

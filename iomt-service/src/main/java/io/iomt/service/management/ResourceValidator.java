@@ -128,6 +128,42 @@ public final class ResourceValidator {
     return new ValidatedResource(out, secrets, cleared, problems.warnings());
   }
 
+  /**
+   * Validates a PATCH body: {@code tags}, and {@code identity} on iotconnectors and fhirservices;
+   * any other property is refused, as ARM's PATCH of these resources takes nothing else.
+   *
+   * @return the normalized fields the request sets ({@code tags}, {@code identity})
+   * @throws ArmException 400 listing every problem
+   */
+  public static ObjectNode validatePatch(ResourceId id, byte[] requestBody) {
+    JsonNode request = parse(requestBody);
+    RequestProblems problems = new RequestProblems();
+    BodyReader r = new BodyReader(problems);
+    boolean identity =
+        id.type() == ResourceType.IOT_CONNECTOR || id.type() == ResourceType.FHIR_SERVICE;
+    for (Iterator<String> it = request.fieldNames(); it.hasNext(); ) {
+      String n = it.next();
+      if (!n.equalsIgnoreCase("tags") && !(identity && n.equalsIgnoreCase("identity"))) {
+        problems.invalid(
+            n,
+            "'"
+                + n
+                + "' cannot be patched on "
+                + id.type().armType()
+                + "; PATCH takes "
+                + (identity ? "tags and identity" : "tags")
+                + " only (PUT the whole resource to change the rest).");
+      }
+    }
+    ObjectNode out = NODES.objectNode();
+    tags(request, out, r);
+    if (identity) {
+      identity(request, out, r);
+    }
+    problems.throwIfAny();
+    return out;
+  }
+
   private static JsonNode parse(byte[] body) {
     if (body == null || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
       throw new ArmException(
