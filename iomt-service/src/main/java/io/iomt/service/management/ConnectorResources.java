@@ -108,12 +108,7 @@ public final class ConnectorResources {
     JsonNode fhir = fhirService.body().path("properties").path("iomt");
     if (blank(c.getFhir().getUrl()) && !fhir.hasNonNull("url")) {
       c.getFhir()
-          .setUrl(
-              "https://"
-                  + fhirService.id().workspace()
-                  + "-"
-                  + fhirService.id().name()
-                  + ".fhir.azurehealthcareapis.com");
+          .setUrl(IomtExtension.fhirServerUrl(fhirService.id(), fhirService.body()).toString());
       if (!fhir.path("auth").hasNonNull("type")) {
         c.getFhir().getAuth().setType("azure");
       }

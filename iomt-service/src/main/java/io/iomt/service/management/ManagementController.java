@@ -153,10 +153,7 @@ public class ManagementController {
         b.header(HttpHeaders.RETRY_AFTER, "2");
       }
     }
-    if (r.resource() == null || r.status() == 204) {
-      return b.build();
-    }
-    if (r.status() == 202) {
+    if (r.resource() == null || r.status() == 202 || r.status() == 204) {
       return b.build();
     }
     return b.header(HttpHeaders.ETAG, r.resource().etag()).body(view(r.resource()));
@@ -184,7 +181,7 @@ public class ManagementController {
       out.put("endTime", op.endTime().toString());
     }
     if (op.error() != null) {
-      out.set("error", error(op.error()));
+      out.set("error", StoredResourceJson.write(op.error()));
     }
     out.putObject("properties");
     return ResponseEntity.ok(out);
@@ -223,24 +220,10 @@ public class ManagementController {
     return out;
   }
 
-  static ObjectNode error(ArmError e) {
-    ObjectNode out = ManagementService.JSON.createObjectNode();
-    out.put("code", e.code());
-    out.put("message", e.message());
-    if (e.target() != null) {
-      out.put("target", e.target());
-    }
-    ArrayNode details = out.putArray("details");
-    for (ArmError d : e.details()) {
-      details.add(error(d));
-    }
-    return out;
-  }
-
   @ExceptionHandler(ArmException.class)
   ResponseEntity<JsonNode> refused(ArmException e) {
     ObjectNode body = ManagementService.JSON.createObjectNode();
-    body.set("error", error(e.error()));
+    body.set("error", StoredResourceJson.write(e.error()));
     return ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON).body(body);
   }
 

@@ -83,11 +83,14 @@ final class StoredResourceJson {
         error == null || error.isNull() ? null : readError(error));
   }
 
+  /** ARM's error object; the API answers with it and the store keeps it so. */
   static ObjectNode write(ArmError e) {
     ObjectNode n = NODES.objectNode();
     n.put("code", e.code());
     n.put("message", e.message());
-    n.put("target", e.target());
+    if (e.target() != null) {
+      n.put("target", e.target());
+    }
     ArrayNode details = n.putArray("details");
     e.details().forEach(d -> details.add(write(d)));
     return n;
