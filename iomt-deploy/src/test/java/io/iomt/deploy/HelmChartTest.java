@@ -76,6 +76,16 @@ class HelmChartTest {
   }
 
   @Test
+  void aMisspelledChartValueIsRefusedByTheValuesSchema() {
+    assertThatThrownBy(
+            () ->
+                RenderedChart.render(
+                    Scenario.KAFKA_SOURCE, t -> t.set("autoscaling.maxReplicas", 4)))
+        .hasMessageContaining("values don't meet the specifications of the schema")
+        .hasMessageContaining("maxReplicas");
+  }
+
+  @Test
   void aDeploymentWithoutASharedBrokerIsRefused() {
     assertThatThrownBy(
             () ->

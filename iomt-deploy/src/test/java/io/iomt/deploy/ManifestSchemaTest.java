@@ -66,8 +66,6 @@ class ManifestSchemaTest {
     if (KUBERNETES.containsKey(type)) {
       HasMetadata typed = JSON.treeToValue(json, KUBERNETES.get(type));
       assertThat(StrictModel.leftovers(typed)).as("fields the model does not know").isEmpty();
-      JsonNode back = JSON.valueToTree(typed);
-      assertThat(back).as("the manifest read back").isEqualTo(json);
     } else {
       assertThat(CUSTOM).as("a schema for %s", type).containsKey(type);
       assertThat(validate(CUSTOM.get(type), json)).isEmpty();
