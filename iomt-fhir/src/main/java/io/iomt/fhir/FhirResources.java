@@ -33,25 +33,53 @@ public final class FhirResources {
   /** A resource by identifier; empty when none; several are an error. */
   public <T extends Resource> Optional<T> findByIdentifier(
       Class<T> type, String system, String value) {
-    String token = (system == null || system.isBlank() ? "" : system + "|") + value;
-    String resourceType = R4.getResourceType(type);
-    FhirHttp.Response r =
-        http.get(
-            resourceType
-                + "?identifier="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8)
-                + "&_count=2");
+    String token = token(system, value);
+    FhirHttp.Response r = http.get(searchPath(type, system, value));
     if (!r.isSuccess()) {
-      throw new FhirResourceRejectedException(
-          "Searching "
-              + resourceType
-              + " by identifier "
-              + token
-              + " failed with HTTP "
-              + r.status()
-              + FhirHttp.outcomeText(r.body()));
+      throw searchFailed(type, token, r.status() + FhirHttp.outcomeText(r.body()));
     }
-    Bundle bundle = parse(r.body(), Bundle.class);
+    return match(type, token, parse(r.body(), Bundle.class));
+  }
+
+  /** {@code system|value}, or the value alone when there is no system. */
+  public static String token(String system, String value) {
+    return (system == null || system.isBlank() ? "" : system + "|") + value;
+  }
+
+  /**
+   * The relative search URL of {@link #findByIdentifier}: {@code
+   * Device?identifier=<token>&_count=2} (two matches tell "one" from "several"); also the URL of a
+   * search entry in a batch bundle.
+   */
+  public static String searchPath(Class<? extends Resource> type, String system, String value) {
+    return R4.getResourceType(type)
+        + "?identifier="
+        + URLEncoder.encode(token(system, value), StandardCharsets.UTF_8)
+        + "&_count=2";
+  }
+
+  /**
+   * The error of a search by identifier that the server refused.
+   *
+   * @param status the HTTP status, followed by the OperationOutcome's diagnostics if any
+   */
+  public static FhirResourceRejectedException searchFailed(
+      Class<? extends Resource> type, String token, String status) {
+    return new FhirResourceRejectedException(
+        "Searching "
+            + R4.getResourceType(type)
+            + " by identifier "
+            + token
+            + " failed with HTTP "
+            + status);
+  }
+
+  /**
+   * The one match of a search by identifier in a searchset bundle; empty when none; several are a
+   * {@link MultipleResourceFoundException}.
+   */
+  public static <T extends Resource> Optional<T> match(Class<T> type, String token, Bundle bundle) {
+    String resourceType = R4.getResourceType(type);
     List<T> found = new ArrayList<>();
     for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
       if (type.isInstance(e.getResource())

@@ -165,6 +165,113 @@ class FhirWriteIT {
   }
 
   @Test
+  void oneFlushResolvedInBatchesGivesEachGroupItsOwnErrorAndWritesTheOthers() {
+    String fresh = unique("fresh");
+    String freshPatient = unique("mrn");
+    String taken = unique("taken");
+    registerDevice(fhir, taken, unique("first-patient"));
+    String bedside = unique("bedside");
+    registerDevice(fhir, bedside, unique("mrn"));
+    String orphan = unique("orphan");
+    String visit = unique("visit");
+    WriteReport report =
+        FhirTestSupport.creatingWriter(fhir)
+            .write(
+                groups(
+                    FhirTestSupport.SAMPLE_MAPPING,
+                    List.of(
+                        measurement(
+                            "heartrate", fresh, freshPatient, "2021-07-07T17:00:00Z", "hr", "60"),
+                        measurement(
+                            "heartrate",
+                            taken,
+                            unique("other"),
+                            "2021-07-07T17:00:00Z",
+                            "hr",
+                            "61"),
+                        withEncounter(
+                            measurement(
+                                "heartrate", bedside, null, "2021-07-07T17:00:00Z", "hr", "62"),
+                            "no-such-" + visit),
+                        measurement(
+                            "heartrate", orphan, null, "2021-07-07T17:00:00Z", "hr", "63"))));
+
+    assertThat(report.created())
+        .singleElement()
+        .satisfies(
+            o ->
+                assertThat(o.getSubject().getReference())
+                    .isEqualTo(
+                        "Patient/"
+                            + io.iomt.core.observation.ResourceIds.of(
+                                "Patient", null, freshPatient)));
+    Map<String, Exception> errors = new java.util.HashMap<>();
+    report.rejected().forEach(r -> errors.put(r.group().key().deviceId(), r.error()));
+    assertThat(errors).containsOnlyKeys(taken, bedside, orphan);
+    assertThat(errors.get(taken))
+        .isInstanceOf(PatientDeviceMismatchException.class)
+        .hasMessageStartingWith("Device '" + taken + "' is linked to Patient/");
+    assertThat(errors.get(bedside))
+        .isInstanceOf(FhirResourceNotFoundException.class)
+        .hasMessage("No Encounter with identifier no-such-" + visit + " on " + fhir.http().base());
+    assertThat(errors.get(orphan))
+        .isInstanceOf(ResourceIdentityNotDefinedException.class)
+        .hasMessage(
+            "Device '"
+                + orphan
+                + "' does not exist and cannot be created without a patient id; map"
+                + " patientIdExpression in the device mapping");
+  }
+
+  private static Measurement withEncounter(Measurement m, String encounterId) {
+    return new Measurement(
+        m.type(),
+        m.occurrenceTimeUtc(),
+        m.ingestionTimeUtc(),
+        m.deviceId(),
+        m.patientId(),
+        encounterId,
+        m.correlationId(),
+        m.properties());
+  }
+
+  @Test
+  void aBatchSearchAnswerMissingAnEntryIsSearchedAgainAloneNotTakenAsAnUnknownDevice() {
+    String first = unique("listed");
+    String second = unique("left-out");
+    String[] ids = registerDevice(fhir, second, unique("mrn"));
+    registerDevice(fhir, first, unique("mrn"));
+    try (FaultInjectingProxy proxy = FaultInjectingProxy.start(server.baseUrl())) {
+      IdentityResolver resolver =
+          FhirTestSupport.resolver(
+              FhirTestSupport.resources(proxy.baseUrl()), ResolutionType.LOOKUP);
+      proxy.rewriteNext(
+          1,
+          body -> {
+            Bundle b = FhirResources.parse(body, Bundle.class);
+            b.getEntry().remove(1);
+            return FhirResources.encode(b);
+          });
+
+      Map<GroupKey, io.iomt.fhir.identity.Resolution> resolved =
+          resolver.resolveAll(
+              List.of(
+                  new GroupKey("hr", first, null, null, null),
+                  new GroupKey("hr", second, null, null, null)));
+
+      assertThat(resolved.get(new GroupKey("hr", second, null, null, null)))
+          .isEqualTo(
+              new io.iomt.fhir.identity.Resolution.Resolved(
+                  new ObservationFactory.Subject(ids[0], ids[1], null)));
+      assertThat(resolved.get(new GroupKey("hr", first, null, null, null)))
+          .isInstanceOf(io.iomt.fhir.identity.Resolution.Resolved.class);
+      assertThat(proxy.requests())
+          .extracting(FaultInjectingProxy.ForwardedRequest::method)
+          .containsExactly("POST", "GET");
+    }
+  }
+
+  @Test
   void everyValueTypeIsWrittenAndReadBack() {
     String device = unique("multi");
     String patient = unique("mrn");

@@ -6,11 +6,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.iomt.core.error.DataException;
 import io.iomt.core.error.FhirResourceRejectedException;
 import io.iomt.core.error.FhirServiceUnavailableException;
+import io.iomt.core.observation.GroupKey;
 import io.iomt.core.observation.ObservationFactory;
 import io.iomt.core.observation.ObservationGroup;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.http.FhirHttp;
 import io.iomt.fhir.identity.IdentityResolver;
+import io.iomt.fhir.identity.Resolution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
@@ -30,18 +33,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ObservationWriter} for a FHIR R4 server. Writes a flush in as few requests as the
- * server allows: identities resolved (cached), existing Observations read in one batch per chunk on
- * cache misses ({@link ObservationReads}: a short or malformed batch answer is never taken as
- * "absent"), created or merged in memory, and written in batch or transaction bundles of at most
- * {@code maxEntries}.
+ * server allows: identities resolved for the whole flush at once ({@link
+ * IdentityResolver#resolveAll}), then per chunk of at most {@code maxEntries} Observations one
+ * batch (or transaction) bundle of PUTs: cached Observations merged and updated, uncached ones sent
+ * as create-only creates without reading them first. A new chunk thus costs one request. The
+ * creates the server refuses because the Observation exists are read in one batch ({@link
+ * ObservationReads}: a short or malformed batch answer is never taken as "absent"), merged and
+ * updated in the next round. When most creates of a chunk were refused (a replay), the next chunk
+ * reads first (2 requests instead of 3) until a read chunk is mostly new again.
  *
  * <p><b>Optimistic concurrency.</b> Every update carries the versioned {@code If-Match} of the
  * Observation it was merged into; an Observation whose version the server did not tell is never
  * cached (it is re-read next time) and never updated without {@code If-Match} (its group is
- * rejected instead). Every create is create-only ({@link CreateCondition}), so a concurrent creator
- * is not overwritten. A 409/412 (or a refused create) re-reads that Observation, merges again and
- * retries it, at most {@code conflictRounds} times; nothing merged is lost. A rejected entry fails
- * only its own group.
+ * rejected instead). Every create is create-only ({@link CreateCondition}), so neither an existing
+ * Observation nor a concurrent creator's is overwritten. A 409/412 (or a refused create) re-reads
+ * that Observation, merges again and retries it, at most {@code conflictRounds} times (one more
+ * when the chunk began with blind creates); nothing merged is lost. A server seen to honour neither
+ * create condition (a create answered as an update of a later version) makes the writer read before
+ * every write from then on. A rejected entry fails only its own group.
  *
  * <p>Thread-safe: concurrent flushes share the caches and the HTTP client.
  */
@@ -67,6 +76,17 @@ public final class FhirObservationWriter implements ObservationWriter {
   private final ObservationReads reads;
   private final AtomicReference<CreateCondition> createCondition =
       new AtomicReference<>(CreateCondition.VERSION_ZERO);
+
+  /**
+   * Whether the next chunk reads its uncached Observations before writing (2 requests when they
+   * exist) instead of creating them blind (1 request when they are new, 3 when they exist). Set
+   * when most blind creates of a chunk were refused, cleared when most of a read chunk was absent;
+   * a hint only, so races between flushes are harmless.
+   */
+  private final AtomicBoolean readFirst = new AtomicBoolean();
+
+  /** False once the server was seen to ignore the create condition: then always read first. */
+  private final AtomicBoolean conditionTrusted = new AtomicBoolean(true);
 
   /**
    * @param ticker the time of the Observation cache (derive it from the data path's clock with
@@ -117,9 +137,15 @@ public final class FhirObservationWriter implements ObservationWriter {
   public WriteReport write(List<ObservationGroup> groups) {
     List<WriteReport.Rejected> rejected = new ArrayList<>();
     Map<String, Pending> pending = new LinkedHashMap<>();
+    Map<GroupKey, Resolution> resolutions =
+        identities.resolveAll(groups.stream().map(ObservationGroup::key).toList());
     for (ObservationGroup g : groups) {
       try {
-        ObservationFactory.Subject subject = identities.resolve(g.key());
+        Resolution resolution = resolutions.get(g.key());
+        if (resolution instanceof Resolution.Failed failed) {
+          throw failed.error();
+        }
+        ObservationFactory.Subject subject = ((Resolution.Resolved) resolution).subject();
         String id = factory.resourceId(g, subject);
         Pending previous = pending.get(id);
         if (previous != null) {
@@ -155,8 +181,21 @@ public final class FhirObservationWriter implements ObservationWriter {
     List<WriteReport.Rejected> rejected = new ArrayList<>();
     Set<String> refusedCreates = new HashSet<>();
     List<Pending> todo = new ArrayList<>(chunk);
+    boolean blind = false;
+    int blindCreates = 0;
     for (int round = 0; !todo.isEmpty(); round++) {
-      Map<String, Observation> existing = existing(todo, round > 0);
+      Map<String, Observation> existing;
+      if (round == 0 && !readFirst.get()) {
+        existing = cached(todo);
+        blind = existing.size() < todo.size();
+      } else {
+        existing = existing(todo, round > 0);
+        if (round == 0) {
+          // Reading first paid off only while most of a chunk existed (a replay).
+          readFirst.set(!conditionTrusted() || 2 * existing.size() >= todo.size());
+        }
+      }
+      int rounds = config.conflictRounds() + (blind ? 1 : 0);
       List<Write> writes = new ArrayList<>();
       for (Pending p : todo) {
         try {
@@ -185,11 +224,19 @@ public final class FhirObservationWriter implements ObservationWriter {
       if (writes.isEmpty()) {
         break;
       }
+      if (round == 0 && blind) {
+        blindCreates = (int) writes.stream().filter(Write::isCreate).count();
+      }
       List<EntryResult> results = send(writes, config.mode());
+      int refusedBlind = 0;
       for (int i = 0; i < writes.size(); i++) {
         Write w = writes.get(i);
         Pending p = w.pending();
         EntryResult r = results.get(i);
+        if (w.isCreate() && r.status() == 200) {
+          // A create-only PUT that updated: the server honours neither create condition.
+          createConditionIgnored(p.id(), r.version());
+        }
         if (r.status() == 200 || r.status() == 201) {
           w.body().getMeta().setVersionId(r.version());
           if (r.version() == null) {
@@ -206,8 +253,9 @@ public final class FhirObservationWriter implements ObservationWriter {
           known.invalidate(p.id());
           if (w.isCreate() && r.status() < 500) {
             refusedCreates.add(p.id());
+            refusedBlind++;
           }
-          if (round + 1 >= config.conflictRounds()) {
+          if (round + 1 >= rounds) {
             if (r.status() >= 500) {
               throw new FhirServiceUnavailableException(
                   "The FHIR server kept failing Observation/" + p.id() + ": " + r.problem(), null);
@@ -231,6 +279,10 @@ public final class FhirObservationWriter implements ObservationWriter {
                       "The FHIR server rejected Observation/" + p.id() + ": " + r.problem())));
         }
       }
+      if (round == 0 && blind && 2 * refusedBlind > blindCreates) {
+        // Most blind creates met an existing Observation (a replay): read first next time.
+        readFirst.set(true);
+      }
     }
     return new ChunkResult(outcomes, rejected);
   }
@@ -250,6 +302,32 @@ public final class FhirObservationWriter implements ObservationWriter {
     }
   }
 
+  /**
+   * A create-only PUT was answered 200 (an update) with a version after the first: the server
+   * honours neither {@code If-Match: W/"0"} nor {@code If-None-Match: *}, so a blind create can
+   * overwrite an Observation it does not know. Existing Observations are read before every write
+   * from now on, which leaves only concurrent creators racing (as before conditional creates).
+   */
+  private void createConditionIgnored(String id, String version) {
+    if ("1".equals(version)) {
+      return; // the server kept the first version: an identical create changed nothing
+    }
+    if (conditionTrusted.compareAndSet(true, false)) {
+      readFirst.set(true);
+      LOG.error(
+          "{} answered a create-only PUT of Observation/{} with 200 (version {}): it honours"
+              + " neither If-Match: W/\"0\" nor If-None-Match: *. The earlier version of that"
+              + " Observation was replaced; the connector reads before every write from now on",
+          fhir.http().base(),
+          id,
+          version);
+    }
+  }
+
+  private boolean conditionTrusted() {
+    return conditionTrusted.get();
+  }
+
   private FhirResourceRejectedException unversioned(String id) {
     return new FhirResourceRejectedException(
         "The FHIR server "
@@ -258,6 +336,18 @@ public final class FhirObservationWriter implements ObservationWriter {
             + id
             + " without a version (no meta.versionId); it is not updated without If-Match, which"
             + " could overwrite a concurrent update. Enable versioning on the server");
+  }
+
+  /** The cached Observations among {@code todo}, by id (copies); the rest are not read. */
+  private Map<String, Observation> cached(List<Pending> todo) {
+    Map<String, Observation> out = new HashMap<>();
+    for (Pending p : todo) {
+      Observation cached = known.getIfPresent(p.id());
+      if (cached != null) {
+        out.put(p.id(), cached.copy());
+      }
+    }
+    return out;
   }
 
   /** Existing Observations by id: from the cache, the rest read in one batch request. */
