@@ -13,9 +13,11 @@ import org.apache.kafka.common.header.Headers;
  * @param key the record's key; null when it had none
  * @param value the normalized measurement's bytes; null for a tombstone (dead-lettered at flush)
  * @param headers the record's headers; null when it had none
+ *     <p>Immutable as far as the stage is concerned: it never changes the arrays.
  */
-record BufferedRecord(long offset, byte[] key, byte[] value, Headers headers) {
-  static BufferedRecord of(ConsumerRecord<byte[], byte[]> record) {
+public record BufferedRecord(long offset, byte[] key, byte[] value, Headers headers) {
+  /** What the stage keeps of a consumed record (headers only when it has some). */
+  public static BufferedRecord of(ConsumerRecord<byte[], byte[]> record) {
     Headers headers = record.headers();
     return new BufferedRecord(
         record.offset(),
@@ -25,7 +27,7 @@ record BufferedRecord(long offset, byte[] key, byte[] value, Headers headers) {
   }
 
   /** What the record counts against the stage's byte bound: its value's length. */
-  long size() {
+  public long size() {
     return value == null ? 0 : value.length;
   }
 }
