@@ -38,7 +38,12 @@ public final class Connector implements AutoCloseable {
   /** The connector's three topics. */
   public record Topics(String source, String normalized, String errors) {}
 
-  /** Everything a connector needs besides its clients. */
+  /**
+   * Everything a connector needs besides its clients.
+   *
+   * @param flush when a partition is written, and the bytes the group stage buffers at most
+   * @param maxConcurrentWrites flushes (hence FHIR requests) the group stage has in flight at once
+   */
   public record Settings(
       String name,
       Topics topics,
@@ -49,7 +54,34 @@ public final class Connector implements AutoCloseable {
       FlushPolicy flush,
       Duration pollTimeout,
       Duration initialBackoff,
-      Duration maxBackoff) {}
+      Duration maxBackoff,
+      int maxConcurrentWrites) {
+    /** Settings with {@value GroupStage#DEFAULT_MAX_CONCURRENT_WRITES} writes in flight. */
+    public Settings(
+        String name,
+        Topics topics,
+        int partitions,
+        DeviceMapping deviceMapping,
+        FhirMapping fhirMapping,
+        MessageLimits limits,
+        FlushPolicy flush,
+        Duration pollTimeout,
+        Duration initialBackoff,
+        Duration maxBackoff) {
+      this(
+          name,
+          topics,
+          partitions,
+          deviceMapping,
+          fhirMapping,
+          limits,
+          flush,
+          pollTimeout,
+          initialBackoff,
+          maxBackoff,
+          GroupStage.DEFAULT_MAX_CONCURRENT_WRITES);
+    }
+  }
 
   private final Settings settings;
 
@@ -154,7 +186,9 @@ public final class Connector implements AutoCloseable {
                         s.topics().normalized(),
                         s.flush(),
                         s.pollTimeout(),
-                        Backoff.of(s.initialBackoff(), s.maxBackoff())),
+                        Backoff.of(s.initialBackoff(), s.maxBackoff()),
+                        s.maxConcurrentWrites(),
+                        "iomt-" + s.name() + "-group"),
                     clock,
                     metrics,
                     status),

@@ -8,16 +8,22 @@ import org.apache.kafka.common.errors.WakeupException;
 final class PollLoop {
   private PollLoop() {}
 
-  /** Runs {@code once} until {@code running} turns false; closes the consumer at the end. */
-  static void run(Consumer<?, ?> consumer, BooleanSupplier running, Runnable once) {
+  /**
+   * Runs {@code once} until {@code running} turns false, then {@code drain} (only after such a
+   * stop, not after a failure); closes the consumer at the end either way.
+   */
+  static void run(Consumer<?, ?> consumer, BooleanSupplier running, Runnable once, Runnable drain) {
     try {
-      while (running.getAsBoolean()) {
-        once.run();
+      try {
+        while (running.getAsBoolean()) {
+          once.run();
+        }
+      } catch (WakeupException e) {
+        if (running.getAsBoolean()) {
+          throw e;
+        }
       }
-    } catch (WakeupException e) {
-      if (running.getAsBoolean()) {
-        throw e;
-      }
+      drain.run();
     } finally {
       consumer.close();
     }

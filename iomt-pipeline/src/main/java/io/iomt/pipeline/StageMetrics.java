@@ -40,6 +40,13 @@ public interface StageMetrics {
    */
   default void processedUpTo(StageName stage, int partition, Instant ingestion) {}
 
+  /**
+   * The group stage now holds {@code bytes} of normalized record values (buffered and being
+   * written) and has {@code flushesInFlight} flushes being written to FHIR. Called by the stage's
+   * thread when either changes.
+   */
+  default void groupBuffer(long bytes, int flushesInFlight) {}
+
   /** The destination for dead letters accepted {@code count} more of them. */
   default void deadLettersForwarded(int count) {}
 

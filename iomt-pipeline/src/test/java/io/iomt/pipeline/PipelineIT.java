@@ -235,6 +235,12 @@ class PipelineIT {
             committed -> committed >= records);
   }
 
+  /** One round, then the flushes it started written and committed (they run on other threads). */
+  static void runAndAwaitFlushes(GroupStage stage) {
+    stage.runOnce();
+    assertThat(stage.awaitFlushes(Duration.ofMinutes(1))).as("flushes ended").isTrue();
+  }
+
   static void pollUntilBuffered(GroupStage stage, int rounds) {
     for (int i = 0; i < rounds; i++) {
       stage.runOnce();
@@ -265,7 +271,7 @@ class PipelineIT {
     assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d1)).isZero();
 
     clock.advance(Duration.ofSeconds(3));
-    group.runOnce();
+    runAndAwaitFlushes(group);
     assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d1)).isEqualTo(10);
     assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d2)).isEqualTo(10);
     assertThat(committed("group-" + t.normalized(), t.normalized())).isEqualTo(20);
@@ -303,7 +309,7 @@ class PipelineIT {
     GroupStage group = group(t, fhirServer.baseUrl(), clock);
     pollUntilBuffered(group, 10);
     clock.advance(Duration.ofSeconds(3));
-    group.runOnce();
+    runAndAwaitFlushes(group);
     assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d)).isEqualTo(2);
   }
 
@@ -319,7 +325,7 @@ class PipelineIT {
       pollUntilBuffered(group, 10);
       proxy.failNext(1000, 503, null);
       clock.advance(Duration.ofSeconds(3));
-      group.runOnce();
+      runAndAwaitFlushes(group);
       assertThat(group.status()).isInstanceOf(StageStatus.Blocked.class);
       assertThat(((StageStatus.Blocked) group.status()).errorName())
           .isEqualTo("FhirServiceUnavailableException");
@@ -328,7 +334,7 @@ class PipelineIT {
       group.runOnce(); // still backing off: no request
       proxy.clearFaults();
       clock.advance(Duration.ofSeconds(2));
-      group.runOnce();
+      runAndAwaitFlushes(group);
       assertThat(group.status()).isEqualTo(new StageStatus.Running());
       assertThat(FhirObservations.countOfDevice(fhirServer.baseUrl(), d)).isEqualTo(2);
       assertThat(committed("group-" + t.normalized(), t.normalized())).isEqualTo(2);

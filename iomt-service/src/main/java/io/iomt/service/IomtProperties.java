@@ -594,6 +594,12 @@ public class IomtProperties {
     /** Longest wait between write attempts while the server fails (first 1 s, doubling). */
     private Duration maxBackoff = Duration.ofSeconds(30);
 
+    /**
+     * Flushes (hence FHIR requests) the connector has in flight at once on this replica: partitions
+     * are written concurrently, each partition one flush at a time.
+     */
+    private int maxConcurrentWrites = 4;
+
     private final Auth auth = new Auth();
 
     public Duration getMaxBackoff() {
@@ -602,6 +608,14 @@ public class IomtProperties {
 
     public void setMaxBackoff(Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
+    }
+
+    public int getMaxConcurrentWrites() {
+      return maxConcurrentWrites;
+    }
+
+    public void setMaxConcurrentWrites(int maxConcurrentWrites) {
+      this.maxConcurrentWrites = maxConcurrentWrites;
     }
 
     public String getUrl() {
@@ -710,10 +724,27 @@ public class IomtProperties {
     }
   }
 
-  /** When a partition's buffered measurements are written: count or age, whichever first. */
+  /**
+   * When a partition's buffered measurements are written: count, age or bytes, whichever first; and
+   * the bytes the connector buffers at most on this replica before it stops consuming.
+   */
   public static class Flush {
     private int maxEvents = 1000;
     private Duration maxAge = Duration.ofMinutes(5);
+
+    /**
+     * Normalized record bytes buffered and being written, over all partitions of this replica, at
+     * which consumption pauses until the flushes bring them below three quarters.
+     */
+    private DataSize maxBufferedBytes = DataSize.ofMegabytes(64);
+
+    public DataSize getMaxBufferedBytes() {
+      return maxBufferedBytes;
+    }
+
+    public void setMaxBufferedBytes(DataSize maxBufferedBytes) {
+      this.maxBufferedBytes = maxBufferedBytes;
+    }
 
     public int getMaxEvents() {
       return maxEvents;

@@ -48,6 +48,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Turns {@link IomtProperties} into what the service runs: Kafka client properties and one {@link
@@ -582,9 +583,21 @@ public final class ServiceConfiguration {
     }
     FlushPolicy flush = null;
     try {
-      flush = new FlushPolicy(c.getFlush().getMaxEvents(), c.getFlush().getMaxAge());
+      DataSize bytes = c.getFlush().getMaxBufferedBytes();
+      if (bytes == null) {
+        throw new IllegalArgumentException("max-buffered-bytes must be set");
+      }
+      flush =
+          new FlushPolicy(c.getFlush().getMaxEvents(), c.getFlush().getMaxAge(), bytes.toBytes());
     } catch (IllegalArgumentException e) {
       problems.add(at + ".flush: " + e.getMessage());
+    }
+    int maxConcurrentWrites = c.getFhir().getMaxConcurrentWrites();
+    if (maxConcurrentWrites < 1) {
+      problems.add(
+          at
+              + ".fhir.max-concurrent-writes: must be at least 1 (flushes in flight at once), got "
+              + maxConcurrentWrites);
     }
     FhirDestination destination = destination(at + ".fhir", c.getFhir(), clock, shared, problems);
     EventHubsSourceConfig eventHubs = null;
@@ -624,7 +637,8 @@ public final class ServiceConfiguration {
             INITIAL_BACKOFF.compareTo(c.getFhir().getMaxBackoff()) < 0
                 ? INITIAL_BACKOFF
                 : c.getFhir().getMaxBackoff(),
-            c.getFhir().getMaxBackoff());
+            c.getFhir().getMaxBackoff(),
+            maxConcurrentWrites);
     return new ConnectorDefinition(settings, destination, eventHubs, deadLetterHub);
   }
 

@@ -26,9 +26,10 @@ import java.util.function.Supplier;
  * iomt_fhir_resources_saved_total{outcome}} (FhirResourceSaved), {@code
  * iomt_errors_total{name,stage,severity}} (TotalErrors), {@code iomt_normalize_latency_seconds} and
  * {@code iomt_group_latency_seconds} (the average stage latencies: sum / count), and {@code
- * iomt_event_freshness_seconds{stage,partition}}, and {@code iomt_dead_letters_forwarded_total}
- * where dead letters go to a customer's Event Hub. Lag and health come from {@link
- * ConsumerLagMonitor} and the health endpoint.
+ * iomt_event_freshness_seconds{stage,partition}}, {@code iomt_group_buffered_bytes} and {@code
+ * iomt_group_flushes_in_flight} (the group stage's memory and write concurrency), and {@code
+ * iomt_dead_letters_forwarded_total} where dead letters go to a customer's Event Hub. Lag and
+ * health come from {@link ConsumerLagMonitor} and the health endpoint.
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
@@ -113,6 +114,8 @@ public final class ServiceMetrics {
     private final Timer normalizeLatency;
     private final Timer groupLatency;
     private final Map<String, AtomicLong> freshness = new ConcurrentHashMap<>();
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong flushesInFlight = new AtomicLong();
 
     Bound(String connector) {
       this.connector = connector;
@@ -150,6 +153,19 @@ public final class ServiceMetrics {
               .minimumExpectedValue(Duration.ofMillis(10))
               .maximumExpectedValue(Duration.ofMinutes(30))
               .register(registry);
+      Gauge.builder("iomt.group.buffered", bufferedBytes, AtomicLong::get)
+          .description(
+              "Normalized record bytes the group stage holds (buffered and being written) on this"
+                  + " replica; consumption pauses at flush.max-buffered-bytes")
+          .baseUnit("bytes")
+          .tag("connector", connector)
+          .register(registry);
+      Gauge.builder("iomt.group.flushes.in.flight", flushesInFlight, AtomicLong::get)
+          .description(
+              "Flushes the group stage is writing to FHIR at once on this replica (at most"
+                  + " fhir.max-concurrent-writes)")
+          .tag("connector", connector)
+          .register(registry);
     }
 
     private Counter counter(String name, String description) {
@@ -202,6 +218,12 @@ public final class ServiceMetrics {
           .tag("severity", error.severity())
           .register(registry)
           .increment();
+    }
+
+    @Override
+    public void groupBuffer(long bytes, int inFlight) {
+      bufferedBytes.set(bytes);
+      flushesInFlight.set(inFlight);
     }
 
     @Override

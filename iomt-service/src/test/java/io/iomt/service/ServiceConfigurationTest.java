@@ -398,6 +398,44 @@ class ServiceConfigurationTest {
   }
 
   @Test
+  void theWriteConcurrencyAndTheByteBoundReachTheConnectorWithDefaultsOf4And64Megabytes() {
+    Map<String, Object> file = validFile();
+    file.put("iomt.connectors.icu.device-mapping", SAMPLES.resolve("device-mapping.json"));
+    file.put("iomt.connectors.icu.fhir-mapping", SAMPLES.resolve("fhir-mapping.json"));
+    file.put("iomt.connectors.icu.fhir.url", "http://localhost:8080/fhir");
+    file.put("iomt.connectors.icu.fhir.max-concurrent-writes", "16");
+    file.put("iomt.connectors.icu.flush.max-buffered-bytes", "8MB");
+
+    ServiceConfiguration config =
+        ServiceConfiguration.from(environment(file, Map.of()), Clock.systemUTC());
+
+    var wardA = config.connectors().get(0).settings();
+    assertThat(wardA.maxConcurrentWrites()).isEqualTo(4);
+    assertThat(wardA.flush().maxBufferedBytes()).isEqualTo(64L * 1024 * 1024);
+    var icu = config.connectors().get(1).settings();
+    assertThat(icu.maxConcurrentWrites()).isEqualTo(16);
+    assertThat(icu.flush().maxBufferedBytes()).isEqualTo(8L * 1024 * 1024);
+  }
+
+  @Test
+  void noConcurrentWriteAndNoBufferedByteAreProblemsListedTogether() {
+    Map<String, Object> file = validFile();
+    file.put("iomt.connectors.ward-a.fhir.max-concurrent-writes", "0");
+    file.put("iomt.connectors.ward-a.flush.max-buffered-bytes", "0B");
+
+    InvalidConfigurationException e =
+        catchThrowableOfType(
+            InvalidConfigurationException.class,
+            () -> ServiceConfiguration.from(environment(file, Map.of()), Clock.systemUTC()));
+
+    assertThat(e.problems())
+        .containsExactlyInAnyOrder(
+            "iomt.connectors.ward-a.flush: maxBufferedBytes must be positive, got 0",
+            "iomt.connectors.ward-a.fhir.max-concurrent-writes: must be at least 1 (flushes in"
+                + " flight at once), got 0");
+  }
+
+  @Test
   void unknownAndMisspelledSettingsAreProblemsListedWithEveryOther() {
     Map<String, Object> file = validFile();
     file.put("iomt.connectors.ward-a.flussh.max-age", "1s");

@@ -174,6 +174,11 @@ class ServiceIT {
         .containsPattern(
             "iomt_consumer_lag_records\\{application=\"iomt-connector\",connector=\"test\","
                 + "stage=\"group\"} \\d")
+        .containsPattern(
+            "iomt_group_buffered_bytes\\{application=\"iomt-connector\",connector=\"test\"} \\d")
+        .containsPattern(
+            "iomt_group_flushes_in_flight\\{application=\"iomt-connector\",connector=\"test\"}"
+                + " \\d")
         .contains(
             "iomt_stage_state{application=\"iomt-connector\",connector=\"test\",stage=\"group\","
                 + "state=\"running\"} 1.0")
