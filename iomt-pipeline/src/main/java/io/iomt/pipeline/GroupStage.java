@@ -230,7 +230,7 @@ public final class GroupStage implements Stage {
       }
     }
     settle(ours);
-    boolean serverDown = partitions.values().stream().anyMatch(Partition::blocked);
+    boolean serverDown = anyBlocked();
     if (!serverDown) {
       List<InFlight> rest = new ArrayList<>();
       for (TopicPartition tp : revoked) {
@@ -339,9 +339,16 @@ public final class GroupStage implements Stage {
     return true;
   }
 
-  /** Starts the flushes that are due, the longest-waiting buffers first, up to the bound. */
+  /**
+   * Starts the flushes that are due, the longest-waiting buffers first, up to the bound: {@link
+   * Config#maxConcurrentWrites()}, or one while any partition is blocked. A server that failed (a
+   * timeout, a 5xx that outlasted the retries) is probed with one flush at a time until one goes
+   * through, instead of being sent every partition's retry at once on top of the requests it may
+   * still be working on.
+   */
   private void startDue() {
-    if (inFlight.size() >= config.maxConcurrentWrites()) {
+    int limit = anyBlocked() ? 1 : config.maxConcurrentWrites();
+    if (inFlight.size() >= limit) {
       return;
     }
     Instant now = clock.instant();
@@ -358,15 +365,24 @@ public final class GroupStage implements Stage {
         due.add(e);
       }
     }
-    if (due.size() > config.maxConcurrentWrites() - inFlight.size()) {
+    if (due.size() > limit - inFlight.size()) {
       due.sort(Comparator.comparing(e -> e.getValue().buffer.oldest()));
     }
     for (Map.Entry<TopicPartition, Partition> e : due) {
-      if (inFlight.size() >= config.maxConcurrentWrites()) {
+      if (inFlight.size() >= limit) {
         return;
       }
       start(e.getKey(), e.getValue());
     }
+  }
+
+  private boolean anyBlocked() {
+    for (Partition p : partitions.values()) {
+      if (p.blocked()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

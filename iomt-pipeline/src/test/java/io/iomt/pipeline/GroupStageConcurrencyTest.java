@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -321,6 +322,42 @@ class GroupStageConcurrencyTest {
     assertThat(committed(p(0))).isZero();
     assertThat(fhir.observations()).hasSize(6);
     assertThat(producer.history()).as("an outage dead-letters nothing").isEmpty();
+  }
+
+  @Test
+  void whileAPartitionIsBlockedTheServerIsProbedWithOneFlushAtATime() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    ObservationWriter failing =
+        groups -> {
+          if (down.get() && groups.stream().anyMatch(g -> g.key().deviceId().equals("dev-0"))) {
+            throw new FhirServiceUnavailableException("FHIR timed out", null);
+          }
+          return gated.write(groups);
+        };
+    GroupStage stage = stage(failing, 6);
+    add(p(0), "dev-0", 0, 3);
+    GroupStageTest.round(stage);
+    assertThat(stage.status()).isInstanceOf(StageStatus.Blocked.class);
+
+    for (int i = 1; i < 6; i++) {
+      add(p(i), "dev-" + i, 0, 3);
+    }
+    stage.runOnce();
+    gated.awaitStarted(1);
+    stage.runOnce();
+    assertThat(flushesInFlight.get()).as("one probe, not four").isEqualTo(1);
+
+    down.set(false);
+    clock.advance(Duration.ofMinutes(1));
+    gated.open();
+    for (int round = 0; round < 10; round++) {
+      GroupStageTest.round(stage);
+    }
+    assertThat(stage.status()).isInstanceOf(StageStatus.Running.class);
+    for (int i = 0; i < 6; i++) {
+      assertThat(committed(p(i))).as("partition %d", i).isEqualTo(3);
+    }
+    assertThat(fhir.observations()).hasSize(18);
   }
 
   @Test
