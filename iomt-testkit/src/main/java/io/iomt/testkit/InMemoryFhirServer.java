@@ -71,7 +71,8 @@ public final class InMemoryFhirServer implements AutoCloseable {
     connector.setProperty("maxKeepAliveRequests", "-1");
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", baseDir.toString());
-    Tomcat.addServlet(context, "fhir", new Servlet());
+    // Initialized now, not on the first request (HAPI scans its providers for seconds).
+    Tomcat.addServlet(context, "fhir", new Servlet()).setLoadOnStartup(1);
     context.addServletMappingDecoded("/fhir/*", "fhir");
     tomcat.start();
     port = connector.getLocalPort();
