@@ -33,6 +33,13 @@ import java.util.function.UnaryOperator;
  * {@link #dropConnectionsFor(Duration) drop window} is open, every request has its connection
  * closed without an answer and the scheduled faults wait.
  *
+ * <p><b>Latency.</b> {@link #setLatency(Duration)} holds every request for a fixed time before it
+ * is handled, as a network hop to a distant server would: a benchmark can put a FHIR server 50 ms
+ * away. Requests are delayed independently (each waits on its own pooled thread, which it holds
+ * anyway while the request is forwarded; the pool grows with the requests in flight), so 16
+ * concurrent requests each take the 50 ms, not 16 times 50 ms in a row. Latency stays until set to
+ * zero; {@link #clearFaults()} leaves it.
+ *
  * <p><b>Counting.</b> {@link #requestCount()} and {@link #requests()} cover requests that reached
  * (or were sent towards) the upstream; requests answered or dropped by a fault are counted by
  * {@link #faultCount()} only. A request is counted before its response is sent, so a test that has
@@ -53,6 +60,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private final FaultSchedule faults = new FaultSchedule();
   private final List<ForwardedRequest> forwarded = new ArrayList<>();
   private int faultCount;
+  private volatile Duration latency = Duration.ZERO;
 
   private FaultInjectingProxy(URI upstream) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -137,6 +145,22 @@ public final class FaultInjectingProxy implements AutoCloseable {
     faults.add(count, new Fault.RewriteBody(Objects.requireNonNull(rewrite, "rewrite")));
   }
 
+  /**
+   * Holds every later request for {@code latency} before handling it (forwarding it or applying its
+   * fault); {@link Duration#ZERO} turns the latency off.
+   */
+  public void setLatency(Duration latency) {
+    if (latency.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    }
+    this.latency = latency;
+  }
+
+  /** The latency added to every request, zero by default. */
+  public Duration latency() {
+    return latency;
+  }
+
   /** Closes the connection of every request received during the next {@code duration}. */
   public void dropConnectionsFor(Duration duration) {
     faults.dropFor(duration);
@@ -183,6 +207,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
+      Duration added = latency;
+      if (!added.isZero()) {
+        sleep(added);
+      }
       Fault fault = faults.next().orElse(null);
       if (fault instanceof Fault.Fail fail) {
         countFault();
@@ -231,7 +259,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   private static void sleep(Duration duration) {
     try {
-      Thread.sleep(duration.toMillis());
+      Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

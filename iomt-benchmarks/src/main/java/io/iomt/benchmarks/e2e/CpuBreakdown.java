@@ -16,22 +16,44 @@ import java.util.Map;
  * Where the CPU of a phase went: this process's CPU time split by thread (grouped by thread name:
  * FHIR server request threads, the connector's two stages, Kafka client threads, HTTP client
  * threads, the load generator's own thread, the rest; JIT compiler and GC threads are not visible
- * per thread, so they are in the process total only), plus the JVM's reported compilation and GC
- * pause time and the machine's busy time from {@code /proc/stat}, which shows how much other
- * processes took. Threads that end during the phase lose their share, so phases take their second
- * snapshot before stopping anything.
+ * per thread, so they are in the process total only; the embedded broker's threads by their names),
+ * plus the JVM's reported compilation and GC pause time and the machine's busy time from {@code
+ * /proc/stat}, which shows how much other processes took. Threads that end during the phase lose
+ * their share, so phases take their second snapshot before stopping anything.
  */
 final class CpuBreakdown {
+  static final String FHIR_SERVER = "FHIR server (Tomcat http-nio-*)";
+  static final String NORMALIZE = "connector normalize stage";
+  static final String GROUP = "connector group stage (incl. FHIR client)";
+  static final String KAFKA_CLIENTS = "Kafka client threads";
+  static final String BROKER = "Kafka broker (embedded)";
+  static final String HTTP_CLIENTS = "JDK HttpClient threads";
+  static final String PROXY = "latency proxy";
+  static final String PLAIN_LOADER = "plain loader threads";
+  static final String LOAD_GENERATOR = "load generator thread";
+  static final String OTHER = "other threads (HAPI jobs, ...)";
+  static final String OUTSIDE = "outside Java threads (JIT, GC, VM)";
+
   static final String[] CATEGORIES = {
-    "FHIR server (Tomcat http-nio-*)",
-    "connector normalize stage",
-    "connector group stage (incl. FHIR client)",
-    "Kafka client threads",
-    "JDK HttpClient threads",
-    "load generator thread",
-    "other threads (broker, HAPI jobs, ...)",
-    "outside Java threads (JIT, GC, VM)"
+    FHIR_SERVER,
+    NORMALIZE,
+    GROUP,
+    KAFKA_CLIENTS,
+    BROKER,
+    HTTP_CLIENTS,
+    PROXY,
+    PLAIN_LOADER,
+    LOAD_GENERATOR,
+    OTHER,
+    OUTSIDE
   };
+
+  /**
+   * The categories that are not the connector's own cost: the FHIR server, the proxy in front of
+   * it, and the load generator's own threads (producing load, the plain loader).
+   */
+  static final java.util.Set<String> NOT_CONNECTOR =
+      java.util.Set.of(FHIR_SERVER, PROXY, PLAIN_LOADER, LOAD_GENERATOR);
 
   /** CPU of one moment: per thread, of the process, and of the machine. */
   record Snapshot(
@@ -51,7 +73,20 @@ final class CpuBreakdown {
       double machineBusyCores,
       double jitSeconds,
       double gcSeconds,
-      Map<String, Double> byCategorySeconds) {}
+      Map<String, Double> byCategorySeconds) {
+
+    /**
+     * The process's CPU less the FHIR server's, the proxy's and the load generator's threads: what
+     * the connector, its broker and the JVM under them (JIT, GC: not split by thread) cost.
+     */
+    double connectorSeconds() {
+      double excluded = 0;
+      for (String c : NOT_CONNECTOR) {
+        excluded += byCategorySeconds.getOrDefault(c, 0.0);
+      }
+      return processCpuSeconds - excluded;
+    }
+  }
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -103,7 +138,7 @@ final class CpuBreakdown {
       by.merge(category(b.names().get(e.getKey())), s, Double::sum);
     }
     double process = (b.processCpuNanos() - a.processCpuNanos()) / 1e9;
-    by.put(CATEGORIES[CATEGORIES.length - 1], Math.max(0, process - inThreads));
+    by.put(OUTSIDE, Math.max(0, process - inThreads));
     double wall = (b.wallNanos() - a.wallNanos()) / 1e9;
     long total = b.machineTotalTicks() - a.machineTotalTicks();
     double busyCores =
@@ -123,25 +158,76 @@ final class CpuBreakdown {
 
   static String category(String name) {
     if (name.equals("\0load-generator")) {
-      return CATEGORIES[5];
+      return LOAD_GENERATOR;
     }
     if (name.startsWith("http-nio-")) {
-      return CATEGORIES[0];
+      return FHIR_SERVER;
     }
     if (name.startsWith("iomt-") && name.endsWith("-normalize")) {
-      return CATEGORIES[1];
+      return NORMALIZE;
     }
     if (name.startsWith("iomt-") && name.endsWith("-group")) {
-      return CATEGORIES[2];
+      return GROUP;
     }
     if (name.startsWith("kafka-producer-network-thread")
-        || name.startsWith("kafka-coordinator-heartbeat-thread")) {
-      return CATEGORIES[3];
+        || name.startsWith("kafka-coordinator-heartbeat-thread")
+        || name.startsWith("consumer_background_thread")) {
+      return KAFKA_CLIENTS;
     }
     if (name.startsWith("HttpClient-")) {
-      return CATEGORIES[4];
+      return HTTP_CLIENTS;
     }
-    return CATEGORIES[6];
+    if (name.startsWith("fault-injecting-proxy")) {
+      return PROXY;
+    }
+    if (name.startsWith("plain-loader")) {
+      return PLAIN_LOADER;
+    }
+    if (isBroker(name)) {
+      return BROKER;
+    }
+    return OTHER;
+  }
+
+  /** The embedded KRaft broker's (and controller's) threads, by their names in Kafka 3.x/4.x. */
+  private static boolean isBroker(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.contains("kafka")
+        || n.startsWith("broker-")
+        || n.startsWith("controller-")
+        || n.startsWith("quorum-controller")
+        || n.contains("raft")
+        || n.startsWith("expirationreaper")
+        || n.startsWith("group-coordinator")
+        || n.startsWith("share-coordinator")
+        || n.startsWith("transaction-")
+        || n.startsWith("txnmarkersender")
+        || n.startsWith("logdirfailurehandler")
+        || n.startsWith("data-plane")
+        || n.startsWith("replicafetcher")
+        || n.startsWith("executor-")
+        || n.startsWith("metadata-")
+        || n.startsWith("log-cleaner")
+        || n.startsWith("scheduler-");
+  }
+
+  /** The threads of a category with the most CPU between two snapshots, for a look at names. */
+  static java.util.List<String> top(Snapshot a, Snapshot b, String category, int count) {
+    return b.threadCpuNanos().entrySet().stream()
+        .filter(e -> category(b.names().get(e.getKey())).equals(category))
+        .sorted(
+            java.util.Comparator.comparingLong(
+                (Map.Entry<Long, Long> e) ->
+                    -(e.getValue() - a.threadCpuNanos().getOrDefault(e.getKey(), 0L))))
+        .limit(count)
+        .map(
+            e ->
+                String.format(
+                    java.util.Locale.ROOT,
+                    "%s %.2f s",
+                    b.names().get(e.getKey()),
+                    (e.getValue() - a.threadCpuNanos().getOrDefault(e.getKey(), 0L)) / 1e9))
+        .toList();
   }
 
   private static long processCpu() {

@@ -20,6 +20,7 @@ import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.FlushPolicy;
 import io.iomt.pipeline.KafkaClients;
 import io.iomt.testkit.HapiFhirServer;
+import io.iomt.testkit.InMemoryFhirServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,19 @@ import org.springframework.boot.logging.LoggingSystem;
  * {@code samples} or {@code ../samples} is found by itself). The latency rate must be below what
  * the connector sustains on the machine, or the latency only measures a growing backlog. {@code
  * --diagnose=true} adds the plain loader with reads before its writes to each round.
+ *
+ * <p>More options (defaults keep the runs above): {@code --fhir=jpa|memory} (the JPA server, or the
+ * testkit's {@link InMemoryFhirServer}, which costs little CPU, so the connector's own cost shows);
+ * {@code --latency-ms=0} (N &gt; 0 puts the testkit's {@link io.iomt.testkit.FaultInjectingProxy}
+ * with N ms added per request between every client and the server); {@code --concurrency=1} (the
+ * plain loader writes from N threads, N requests in flight; the connector gets N as its maximum of
+ * concurrent FHIR writes through {@link #connectorConcurrency}, which in this build has no effect:
+ * the report says what was applied); {@code --cold} (before the warm-up, a connector phase on
+ * {@code devices} new devices whose Patients and Devices do not exist, with empty caches, as the
+ * first work of the JVM; then the rounds' connector phases start with their identities cached, and
+ * the report gives the cold over warm time). Each connector phase reports its CPU per message
+ * without the FHIR server, proxy and load generator threads, by stage, and its FHIR requests per
+ * 1,000 measurements (at its client, and at the proxy or in-memory server).
  */
 public final class LoadGenerator {
   /** Settings of one run. */
@@ -108,7 +122,40 @@ public final class LoadGenerator {
       int rounds,
       int warmupMessages,
       boolean diagnose,
-      Path samples) {
+      Path samples,
+      FhirTarget.Kind fhir,
+      int latencyMs,
+      int concurrency,
+      boolean cold) {
+
+    /** The original settings: the JPA server, no added latency, one request at a time, warm. */
+    public Settings(
+        int messages,
+        int devices,
+        int partitions,
+        FlushPolicy flush,
+        int latencyRate,
+        int latencyMessages,
+        int rounds,
+        int warmupMessages,
+        boolean diagnose,
+        Path samples) {
+      this(
+          messages,
+          devices,
+          partitions,
+          flush,
+          latencyRate,
+          latencyMessages,
+          rounds,
+          warmupMessages,
+          diagnose,
+          samples,
+          FhirTarget.Kind.JPA,
+          0,
+          1,
+          false);
+    }
 
     /** Observations per Bundle: the connector writer's chunk size, or the flush size if smaller. */
     public int bundleSize() {
@@ -141,7 +188,9 @@ public final class LoadGenerator {
       CpuBreakdown.Result cpu,
       Latency latency,
       int identityLookups,
-      double identityLookupSeconds) {
+      double identityLookupSeconds,
+      long serverRequests,
+      Identities identities) {
     public double messagesPerSecond() {
       return messages / seconds;
     }
@@ -179,17 +228,48 @@ public final class LoadGenerator {
     }
   }
 
-  /** What a run measured. */
-  public record Report(Settings settings, List<Round> rounds) {
+  /**
+   * What a run measured: the rounds, and with {@code --cold} the cold connector phase run first.
+   *
+   * @param connectorConcurrency the FHIR requests the connector had in flight at most
+   * @param cold the cold start's connector phase, or null without {@code --cold}
+   */
+  public record Report(
+      Settings settings, int connectorConcurrency, ConnectorResult cold, List<Round> rounds) {
     public double medianRatio() {
-      double[] r = rounds.stream().mapToDouble(Round::ratio).sorted().toArray();
-      return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+      return median(rounds.stream().mapToDouble(Round::ratio).toArray());
     }
+
+    /** Cold-start time over the median warm time of the connector for the same message count. */
+    public double coldOverWarm() {
+      return cold == null
+          ? Double.NaN
+          : cold.seconds()
+              / median(rounds.stream().mapToDouble(r -> r.connector().seconds()).toArray());
+    }
+
+    private static double median(double[] values) {
+      double[] r = values.clone();
+      java.util.Arrays.sort(r);
+      return r.length == 0
+          ? Double.NaN
+          : r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+    }
+  }
+
+  /** What the connector finds of its devices' Patients and Devices when it starts. */
+  public enum Identities {
+    /** Created beforehand (untimed); the connector's identity cache is empty: one search each. */
+    EXISTING,
+    /** Created beforehand and already in the connector's identity cache (untimed): warm. */
+    CACHED,
+    /** Nothing exists: the connector creates every Patient and Device (a cold start). */
+    NEW
   }
 
   private final Settings settings;
   private final EmbeddedKafkaBroker broker;
-  private final HapiFhirServer server;
+  private final FhirTarget server;
   private final DeviceMapping deviceMapping;
   private final FhirMapping fhirMapping;
   private final ObservationFactory factory = new ObservationFactory(Clock.systemUTC());
@@ -197,7 +277,7 @@ public final class LoadGenerator {
   private final PrintStream log;
 
   private LoadGenerator(
-      Settings settings, EmbeddedKafkaBroker broker, HapiFhirServer server, PrintStream log)
+      Settings settings, EmbeddedKafkaBroker broker, FhirTarget server, PrintStream log)
       throws IOException {
     this.settings = settings;
     this.broker = broker;
@@ -211,12 +291,47 @@ public final class LoadGenerator {
   }
 
   /**
-   * Runs the warm-up and the rounds on a started broker and server; progress goes to {@code log}.
+   * Runs the warm-up and the rounds on a started broker and JPA server, behind the latency proxy if
+   * the settings ask for latency; progress goes to {@code log}.
    */
   public static Report run(
       Settings settings, EmbeddedKafkaBroker broker, HapiFhirServer server, PrintStream log)
       throws IOException, InterruptedException {
-    LoadGenerator g = new LoadGenerator(settings, broker, server, log);
+    try (FhirTarget target = FhirTarget.of(server, Duration.ofMillis(settings.latencyMs()))) {
+      return run(settings, broker, target, log);
+    }
+  }
+
+  /**
+   * Runs the cold phase ({@code --cold}), the warm-up and the rounds on a started broker against
+   * {@code target}; progress goes to {@code log}.
+   */
+  static Report run(
+      Settings settings, EmbeddedKafkaBroker broker, FhirTarget target, PrintStream log)
+      throws IOException, InterruptedException {
+    LoadGenerator g = new LoadGenerator(settings, broker, target, log);
+    log.printf(
+        Locale.ROOT,
+        "FHIR: %s; plain loader concurrency %d, connector concurrency %d (requested %d)%n",
+        target.describe(),
+        settings.concurrency(),
+        connectorConcurrencyApplied(settings.concurrency()),
+        settings.concurrency());
+    ConnectorResult cold = null;
+    if (settings.cold()) {
+      log.printf(
+          Locale.ROOT,
+          "cold start: %d messages of %d new devices, empty caches, first phase of this JVM%n",
+          settings.messages(),
+          settings.devices());
+      cold =
+          g.connectorPhase(
+              "cold",
+              new Workload("e2e-cold", settings.devices(), 0, settings.messages()),
+              0,
+              Identities.NEW);
+      log.println(describe("cold start", cold));
+    }
     if (settings.warmupMessages() > 0) {
       log.printf(Locale.ROOT, "warm-up round: %d messages per phase%n", settings.warmupMessages());
       g.round(
@@ -233,7 +348,7 @@ public final class LoadGenerator {
               settings.diagnose()));
       log.println(describe(rounds.get(rounds.size() - 1)));
     }
-    return new Report(settings, rounds);
+    return new Report(settings, connectorConcurrencyApplied(settings.concurrency()), cold, rounds);
   }
 
   private Round round(
@@ -243,12 +358,13 @@ public final class LoadGenerator {
     Workload plainData = new Workload("e2e-" + name + "p", settings.devices(), 0, messages);
     ConnectorResult c;
     PlainResult p;
+    Identities identities = settings.cold() ? Identities.CACHED : Identities.EXISTING;
     if (connectorFirst) {
-      c = connectorPhase(name, connectorData, latencyMessages);
+      c = connectorPhase(name, connectorData, latencyMessages, identities);
       p = plainPhase(plainData, PlainLoader.Read.NONE);
     } else {
       p = plainPhase(plainData, PlainLoader.Read.NONE);
-      c = connectorPhase(name, connectorData, latencyMessages);
+      c = connectorPhase(name, connectorData, latencyMessages, identities);
     }
     Map<PlainLoader.Read, PlainResult> diagnostics = new EnumMap<>(PlainLoader.Read.class);
     if (diagnose) {
@@ -264,10 +380,16 @@ public final class LoadGenerator {
 
   // ---- connector phase -------------------------------------------------------------------------
 
-  private ConnectorResult connectorPhase(String name, Workload data, int latencyMessages)
+  private ConnectorResult connectorPhase(
+      String name, Workload data, int latencyMessages, Identities identities)
       throws InterruptedException {
-    Prepared prepared = prepareServer(data);
-    Map<String, Subject> subjects = prepared.subjects();
+    Prepared prepared;
+    if (identities == Identities.NEW) {
+      server.reset();
+      prepared = new Prepared(Map.of(), 0);
+    } else {
+      prepared = prepareServer(data);
+    }
     Connector.Topics topics =
         new Connector.Topics(
             "e2e-" + name + "-events", "e2e-" + name + "-normalized", "e2e-" + name + "-errors");
@@ -285,29 +407,26 @@ public final class LoadGenerator {
     // FhirDestination.writer's assembly, keeping a handle on the HTTP client to count requests.
     FhirResources resources =
         FhirDestination.of(server.baseUrl(), ResolutionType.CREATE).resources();
+    IdentityResolver resolver =
+        new IdentityResolver(
+            resources, IdentityResolver.Config.of(ResolutionType.CREATE), Ticker.systemTicker());
+    if (identities == Identities.CACHED) {
+      for (int d = 0; d < data.devices(); d++) {
+        resolver.resolve(data.key(d));
+      }
+    }
     ObservationWriter writer =
         new FhirObservationWriter(
             resources,
-            new IdentityResolver(
-                resources,
-                IdentityResolver.Config.of(ResolutionType.CREATE),
-                Ticker.systemTicker()),
+            resolver,
             new ObservationFactory(Clock.systemUTC()),
             FhirObservationWriter.Config.DEFAULT,
             Ticker.systemTicker());
     Connector.Settings cs =
-        new Connector.Settings(
-            "e2e-" + name,
-            topics,
-            settings.partitions(),
-            deviceMapping,
-            fhirMapping,
-            MessageLimits.DEFAULTS,
-            settings.flush(),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(30));
+        connectorConcurrency(connectorSettings("e2e-" + name, topics), settings.concurrency());
     E2eMetrics metrics = new E2eMetrics();
+    long serverRequestsBefore = server.serverRequests();
+    long clientRequestsBefore = resources.http().requestCount();
     KafkaClients clients = new KafkaClients(Map.of("bootstrap.servers", broker.bootstrapServers()));
     long n = data.count();
     CpuBreakdown.Snapshot before = CpuBreakdown.snapshot();
@@ -316,6 +435,7 @@ public final class LoadGenerator {
     long saved;
     long flushes;
     long requests;
+    long serverRequests;
     Latency latency = null;
     try (Connector connector =
         Connector.start(cs, clients, () -> writer, metrics, Clock.systemUTC())) {
@@ -325,7 +445,8 @@ public final class LoadGenerator {
       seconds = (metrics.lastSavedNanos() - metrics.firstIncomingNanos()) / 1e9;
       saved = metrics.saved();
       flushes = metrics.flushes();
-      requests = resources.http().requestCount();
+      requests = resources.http().requestCount() - clientRequestsBefore;
+      serverRequests = server.serverRequests() - serverRequestsBefore;
       if (latencyMessages > 0) {
         latency =
             latencyRun(
@@ -337,6 +458,8 @@ public final class LoadGenerator {
       }
     }
     long expectedIds = n;
+    Map<String, Subject> subjects =
+        identities == Identities.NEW ? resolveUntimed(data) : prepared.subjects();
     List<String> ids = new ArrayList<>();
     for (List<ObservationGroup> partition : groupsByPartition(data)) {
       for (ObservationGroup g : partition) {
@@ -366,8 +489,58 @@ public final class LoadGenerator {
         found,
         cpu,
         latency,
-        data.devices(),
-        prepared.lookupSeconds());
+        identities == Identities.EXISTING ? data.devices() : 0,
+        prepared.lookupSeconds(),
+        serverRequests,
+        identities);
+  }
+
+  /**
+   * The connector's settings of a phase: the service's defaults (poll 200 ms, backoff 1 s to 30 s)
+   * with this run's partitions, flush policy and mappings.
+   */
+  private Connector.Settings connectorSettings(String name, Connector.Topics topics) {
+    return new Connector.Settings(
+        name,
+        topics,
+        settings.partitions(),
+        deviceMapping,
+        fhirMapping,
+        MessageLimits.DEFAULTS,
+        settings.flush(),
+        Duration.ofMillis(200),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(30));
+  }
+
+  /**
+   * THE ONE PLACE where {@code --concurrency} reaches the connector: its group stage's maximum of
+   * FHIR writes in flight ({@code iomt.connectors.<name>.fhir.max-concurrent-writes}). This build's
+   * group stage writes one request at a time and has no such setting, so the settings pass
+   * unchanged and {@link #connectorConcurrencyApplied} says 1. Once the pipeline has the setting,
+   * return {@code settings} with {@code n} here and {@code n} there.
+   */
+  static Connector.Settings connectorConcurrency(Connector.Settings settings, int n) {
+    return settings;
+  }
+
+  /** The FHIR requests the connector has in flight at most with {@code --concurrency=n}. */
+  static int connectorConcurrencyApplied(int n) {
+    return 1;
+  }
+
+  /** The subjects of a data set's devices, as a fresh resolver finds them (untimed). */
+  private Map<String, Subject> resolveUntimed(Workload data) {
+    FhirResources resources =
+        FhirDestination.of(server.baseUrl(), ResolutionType.LOOKUP).resources();
+    IdentityResolver lookup =
+        new IdentityResolver(
+            resources, IdentityResolver.Config.of(ResolutionType.LOOKUP), Ticker.systemTicker());
+    Map<String, Subject> subjects = new HashMap<>();
+    for (int d = 0; d < data.devices(); d++) {
+      subjects.put(data.device(d), lookup.resolve(data.key(d)));
+    }
+    return subjects;
   }
 
   /** Produces at {@code rate} messages/s while the connector runs; records their latencies. */
@@ -453,7 +626,7 @@ public final class LoadGenerator {
     long requestsBefore = fhir.requests();
     CpuBreakdown.Snapshot before = CpuBreakdown.snapshot();
     long t0 = System.nanoTime();
-    long written = fhir.write(bundles, read);
+    long written = fhir.write(bundles, read, settings.concurrency());
     long t1 = System.nanoTime();
     CpuBreakdown.Result cpu = CpuBreakdown.between(before, CpuBreakdown.snapshot());
     long requests = fhir.requests() - requestsBefore;
@@ -588,11 +761,14 @@ public final class LoadGenerator {
             p.fhirRequests()));
     b.append(String.format(Locale.ROOT, "  ratio connector/plain: %.2f%n", r.ratio()));
     b.append(
-        String.format(
-            Locale.ROOT,
-            "  identity look-ups with a cold cache (in the connector's timed part): %d in %.2f s%n",
-            c.identityLookups(),
-            c.identityLookupSeconds()));
+        c.identities() == Identities.EXISTING
+            ? String.format(
+                Locale.ROOT,
+                "  identity look-ups with a cold cache (in the connector's timed part): %d in %.2f"
+                    + " s%n",
+                c.identityLookups(),
+                c.identityLookupSeconds())
+            : "  identities: cached before the connector started (untimed)\n");
     for (Map.Entry<PlainLoader.Read, PlainResult> e : r.diagnostics().entrySet()) {
       PlainResult d = e.getValue();
       b.append(
@@ -671,7 +847,70 @@ public final class LoadGenerator {
             "  process CPU per 1,000 Observations: connector %.2f s, plain %.2f s%n",
             1000 * c.cpu().processCpuSeconds() / c.observations(),
             1000 * p.cpu().processCpuSeconds() / p.observations()));
+    b.append(costs(c));
     return b.toString();
+  }
+
+  /** A connector phase alone (the cold start). */
+  static String describe(String title, ConnectorResult c) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %,d messages -> %,d Observations in %.2f s = %,.0f messages/s; %d flushes,"
+                + " %d FHIR requests%n",
+            title,
+            c.messages(),
+            c.observations(),
+            c.seconds(),
+            c.messagesPerSecond(),
+            c.flushes(),
+            c.fhirRequests()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  JIT compilation %.1f s (elapsed, reported), GC pauses %.1f s, machine busy cores %.2f%n",
+            c.cpu().jitSeconds(),
+            c.cpu().gcSeconds(),
+            c.cpu().machineBusyCores()));
+    for (String cat : CpuBreakdown.CATEGORIES) {
+      b.append(
+          String.format(
+              Locale.ROOT, "    %-40s %9.1f%n", cat, c.cpu().byCategorySeconds().get(cat)));
+    }
+    b.append(costs(c));
+    return b.toString();
+  }
+
+  /**
+   * The connector's own cost per message (process CPU without the FHIR server, the proxy and the
+   * load generator's threads), by stage, and its FHIR requests per 1,000 measurements.
+   */
+  static String costs(ConnectorResult c) {
+    Map<String, Double> by = c.cpu().byCategorySeconds();
+    double perMessage = 1e6 / c.messages();
+    return String.format(
+        Locale.ROOT,
+        "  connector CPU per message (whole JVM less FHIR server, proxy, load generator): %.0f us"
+            + " (normalize %.0f, group + FHIR client %.0f, HTTP client %.0f, Kafka clients %.0f,"
+            + " broker %.0f, JIT/GC/VM %.0f, other %.0f)%n"
+            + "  FHIR requests per 1,000 measurements: %.1f at the client%s%n",
+        c.cpu().connectorSeconds() * perMessage,
+        by.get(CpuBreakdown.NORMALIZE) * perMessage,
+        by.get(CpuBreakdown.GROUP) * perMessage,
+        by.get(CpuBreakdown.HTTP_CLIENTS) * perMessage,
+        by.get(CpuBreakdown.KAFKA_CLIENTS) * perMessage,
+        by.get(CpuBreakdown.BROKER) * perMessage,
+        by.get(CpuBreakdown.OUTSIDE) * perMessage,
+        by.get(CpuBreakdown.OTHER) * perMessage,
+        1000.0 * c.fhirRequests() / c.messages(),
+        c.serverRequests() < 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                ", %.1f at the %s",
+                1000.0 * c.serverRequests() / c.messages(),
+                "server or proxy"));
   }
 
   static String table(Report report) {
@@ -682,7 +921,8 @@ public final class LoadGenerator {
             Locale.ROOT,
             "%nsettings: %,d messages (1 heart-rate Observation each) of %d devices, %d partitions,"
                 + " flush %d events / %d ms, bundles of %d, latency at %d messages/s for %,d"
-                + " messages, %d rounds after a %,d-message warm-up%n%n",
+                + " messages, %d rounds after a %,d-message warm-up; FHIR %s, added latency %d ms,"
+                + " concurrency: plain loader %d, connector %d%n%n",
             s.messages(),
             s.devices(),
             s.partitions(),
@@ -692,7 +932,11 @@ public final class LoadGenerator {
             s.latencyRate(),
             s.latencyMessages(),
             s.rounds(),
-            s.warmupMessages()));
+            s.warmupMessages(),
+            s.fhir().name().toLowerCase(Locale.ROOT),
+            s.latencyMs(),
+            s.concurrency(),
+            report.connectorConcurrency()));
     b.append(
         "| round | first | connector msg/s | connector Obs/s | plain Obs/s | ratio | p50 ms | p99 ms |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
@@ -716,6 +960,38 @@ public final class LoadGenerator {
             Locale.ROOT,
             "%nmedian ratio connector/plain: %.2f (goal >= 0.9)%n",
             report.medianRatio()));
+    b.append("\n| round | CPU us/message (connector) | FHIR requests / 1,000 measurements |\n");
+    b.append("|---|---:|---:|\n");
+    List<ConnectorResult> phases = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    if (report.cold() != null) {
+      phases.add(report.cold());
+      names.add("cold");
+    }
+    for (Round r : report.rounds()) {
+      phases.add(r.connector());
+      names.add(r.name());
+    }
+    for (int i = 0; i < phases.size(); i++) {
+      ConnectorResult c = phases.get(i);
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.0f | %.1f |%n",
+              names.get(i),
+              1e6 * c.cpu().connectorSeconds() / c.messages(),
+              1000.0 * c.fhirRequests() / c.messages()));
+    }
+    if (report.cold() != null) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%ncold start %.2f s (%,.0f messages/s) vs warm median: cold/warm time %.2f"
+                  + " (goal <= 1.5)%n",
+              report.cold().seconds(),
+              report.cold().messagesPerSecond(),
+              report.coldOverWarm()));
+    }
     return b.toString();
   }
 
@@ -724,6 +1000,9 @@ public final class LoadGenerator {
   static Settings parse(String[] args) {
     Map<String, String> o = new HashMap<>();
     for (String a : args) {
+      if (a.equals("--cold")) {
+        a = "--cold=true";
+      }
       if (!a.startsWith("--") || !a.contains("=")) {
         throw new IllegalArgumentException("options are --name=value, got '" + a + "'");
       }
@@ -749,8 +1028,17 @@ public final class LoadGenerator {
             integer(o, "rounds", 2),
             integer(o, "warmup", 4000),
             Boolean.parseBoolean(o.getOrDefault("diagnose", "false")),
-            samples);
+            samples,
+            FhirTarget.Kind.parse(o.getOrDefault("fhir", "jpa")),
+            integer(o, "latency-ms", 0),
+            integer(o, "concurrency", 1),
+            Boolean.parseBoolean(o.getOrDefault("cold", "false")));
     o.remove("diagnose");
+    o.remove("fhir");
+    o.remove("cold");
+    if (s.concurrency() < 1 || s.latencyMs() < 0) {
+      throw new IllegalArgumentException("--concurrency must be >= 1 and --latency-ms >= 0");
+    }
     if (!o.isEmpty()) {
       throw new IllegalArgumentException("unknown options " + o.keySet());
     }
@@ -770,23 +1058,40 @@ public final class LoadGenerator {
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         loadAverage());
-    HapiFhirServer server = new HapiFhirServer();
+    boolean jpa = settings.fhir() == FhirTarget.Kind.JPA;
+    HapiFhirServer jpaServer = jpa ? new HapiFhirServer() : null;
+    InMemoryFhirServer memoryServer = null;
     Path kafkaDir = Files.createTempDirectory("iomt-e2e-kafka");
     int exit = 1;
     try {
       long t = System.nanoTime();
-      server.start();
+      if (jpa) {
+        jpaServer.start();
+      } else {
+        memoryServer = InMemoryFhirServer.start();
+      }
       quietBroker();
       System.out.printf(
-          Locale.ROOT, "HAPI FHIR server up after %.1f s%n", (System.nanoTime() - t) / 1e9);
-      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaDir)) {
-        Report report = run(settings, broker, server, System.out);
+          Locale.ROOT,
+          "%s FHIR server up after %.1f s%n",
+          jpa ? "HAPI JPA" : "in-memory",
+          (System.nanoTime() - t) / 1e9);
+      Duration latency = Duration.ofMillis(settings.latencyMs());
+      try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(kafkaDir);
+          FhirTarget target =
+              jpa ? FhirTarget.of(jpaServer, latency) : FhirTarget.of(memoryServer, latency)) {
+        Report report = run(settings, broker, target, System.out);
         System.out.print(table(report));
         System.out.printf(Locale.ROOT, "load average at the end %s%n", loadAverage());
         exit = 0;
       }
     } finally {
-      server.close();
+      if (jpaServer != null) {
+        jpaServer.close();
+      }
+      if (memoryServer != null) {
+        memoryServer.close();
+      }
       try (Stream<Path> files = Files.walk(kafkaDir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }

@@ -11,7 +11,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Observation;
@@ -22,9 +29,12 @@ import org.hl7.fhir.r4.model.Observation;
  * calling thread, with a plain JDK {@link HttpClient} (HTTP/1.1, like the connector's). Each
  * request's Bundle is serialized with HAPI's R4 JSON parser, as the connector does, and every
  * response entry is checked to be {@code 201 Created} or {@code 200 OK}. Nothing is read before
- * writing: this is what the server can take, not what a connector that merges can do.
+ * writing: this is what the server can take, not what a connector that merges can do. With a
+ * concurrency above 1, that many threads take the bundles in turn, so as many requests are in
+ * flight at once.
  *
- * <p>Also the load generator's small FHIR client for counts and id checks. One thread uses it.
+ * <p>Also the load generator's small FHIR client for counts and id checks. One thread calls it;
+ * {@link #write(List, Read, int)} runs its own threads.
  */
 final class PlainLoader {
   private static final FhirContext R4 = FhirContext.forR4Cached();
@@ -36,14 +46,14 @@ final class PlainLoader {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10))
           .build();
-  private long requests;
+  private final AtomicLong requests = new AtomicLong();
 
   PlainLoader(String baseUrl) {
     this.base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
   }
 
   long requests() {
-    return requests;
+    return requests.get();
   }
 
   /**
@@ -64,17 +74,53 @@ final class PlainLoader {
 
   /** Writes the bundles one after the other; returns how many Observations were written. */
   long write(List<List<Observation>> bundles) {
-    return write(bundles, Read.NONE);
+    return write(bundles, Read.NONE, 1);
   }
 
   /**
-   * Writes the bundles one after the other, each after the given read of its ids (which must find
+   * Writes the bundles from {@code concurrency} threads (one request in flight each; with 1, from
+   * the calling thread, one after the other), each after the given read of its ids (which must find
    * none of them); returns how many Observations were written.
    */
-  long write(List<List<Observation>> bundles, Read read) {
+  long write(List<List<Observation>> bundles, Read read, int concurrency) {
+    if (concurrency <= 1) {
+      return write(bundles, read, new AtomicInteger());
+    }
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            concurrency,
+            task -> {
+              Thread t = new Thread(task, "plain-loader");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<Long>> parts = new ArrayList<>();
+      for (int i = 0; i < concurrency; i++) {
+        parts.add(pool.submit(() -> write(bundles, read, next)));
+      }
+      long written = 0;
+      for (Future<Long> f : parts) {
+        written += f.get();
+      }
+      return written;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the plain loader failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Writes bundles taken in turn from {@code next} until none is left. */
+  private long write(List<List<Observation>> bundles, Read read, AtomicInteger next) {
     IParser parser = R4.newJsonParser();
     long written = 0;
-    for (List<Observation> observations : bundles) {
+    for (int b = next.getAndIncrement(); b < bundles.size(); b = next.getAndIncrement()) {
+      List<Observation> observations = bundles.get(b);
       if (read != Read.NONE) {
         List<String> ids = observations.stream().map(o -> o.getIdElement().getIdPart()).toList();
         long found = read == Read.BATCH_GET ? existing(ids) : searchIds(ids);
@@ -185,7 +231,7 @@ final class PlainLoader {
   }
 
   private HttpResponse<String> send(HttpRequest request) {
-    requests++;
+    requests.incrementAndGet();
     try {
       HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {

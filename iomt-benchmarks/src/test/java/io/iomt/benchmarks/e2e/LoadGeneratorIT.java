@@ -12,6 +12,7 @@ import io.iomt.benchmarks.e2e.LoadGenerator.Settings;
 import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import io.iomt.pipeline.FlushPolicy;
 import io.iomt.testkit.HapiFhirServer;
+import io.iomt.testkit.InMemoryFhirServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -103,6 +104,75 @@ class LoadGeneratorIT {
   }
 
   @Test
+  void coldStartAgainstTheInMemoryServerBehindTheLatencyProxyCreatesEveryIdentityAndCountsRequests(
+      @TempDir Path dir) throws Exception {
+    Settings settings =
+        new Settings(
+            120,
+            6,
+            2,
+            new FlushPolicy(40, Duration.ofMillis(300)),
+            40,
+            20,
+            1,
+            0,
+            false,
+            SAMPLES,
+            FhirTarget.Kind.MEMORY,
+            20,
+            2,
+            true);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Report report;
+    try (InMemoryFhirServer server = InMemoryFhirServer.start();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir);
+        FhirTarget target = FhirTarget.of(server, Duration.ofMillis(20))) {
+      report =
+          LoadGenerator.run(
+              settings, broker, target, new PrintStream(log, true, StandardCharsets.UTF_8));
+    }
+
+    assertThat(report.connectorConcurrency())
+        .as("this build's group stage writes one request at a time")
+        .isEqualTo(1);
+    ConnectorResult cold = report.cold();
+    assertThat(cold.identities()).isEqualTo(LoadGenerator.Identities.NEW);
+    assertThat(cold.observations()).isEqualTo(120);
+    assertThat(cold.idsFound()).isEqualTo(120);
+    assertThat(cold.fhirRequests())
+        .as("the cold start creates 6 Patients and 6 Devices besides the writes")
+        .isGreaterThanOrEqualTo(2 * cold.flushes() + 12);
+    assertThat(cold.serverRequests())
+        .as("the proxy saw what the connector sent")
+        .isEqualTo(cold.fhirRequests());
+    assertThat(cold.latency()).isNull();
+
+    Round round = report.rounds().get(0);
+    ConnectorResult warm = round.connector();
+    assertThat(warm.identities()).isEqualTo(LoadGenerator.Identities.CACHED);
+    assertThat(warm.idsFound()).isEqualTo(120);
+    assertThat(warm.fhirCount()).isEqualTo(120 + 20);
+    assertThat(warm.fhirRequests())
+        .as("identities cached: reads and writes only, at most two per chunk")
+        .isLessThan(cold.fhirRequests());
+    assertThat(warm.latency().samples()).isEqualTo(20);
+    assertThat(round.plain().observations()).isEqualTo(120);
+    assertThat(round.plain().fhirRequests()).isEqualTo(round.plain().bundles());
+    assertThat(report.coldOverWarm()).isCloseTo(cold.seconds() / warm.seconds(), within(1e-9));
+    assertThat(warm.cpu().connectorSeconds())
+        .as("the connector's CPU leaves the FHIR server's out")
+        .isLessThanOrEqualTo(
+            warm.cpu().processCpuSeconds()
+                - warm.cpu().byCategorySeconds().get(CpuBreakdown.FHIR_SERVER));
+
+    String table = LoadGenerator.table(report);
+    System.out.print(log.toString(StandardCharsets.UTF_8) + table);
+    assertThat(table)
+        .contains("cold/warm time")
+        .contains("concurrency: plain loader 2, connector 1");
+  }
+
+  @Test
   void optionsOverrideTheDefaults() {
     Settings s =
         LoadGenerator.parse(
@@ -113,5 +183,17 @@ class LoadGeneratorIT {
     assertThat(s.devices()).isEqualTo(100);
     assertThat(s.partitions()).isEqualTo(4);
     assertThat(LoadGenerator.parse(new String[0]).bundleSize()).isEqualTo(500);
+    Settings defaults = LoadGenerator.parse(new String[0]);
+    assertThat(defaults.fhir()).isEqualTo(FhirTarget.Kind.JPA);
+    assertThat(defaults.latencyMs()).isZero();
+    assertThat(defaults.concurrency()).isEqualTo(1);
+    assertThat(defaults.cold()).isFalse();
+    Settings fast =
+        LoadGenerator.parse(
+            new String[] {"--fhir=memory", "--latency-ms=50", "--concurrency=4", "--cold"});
+    assertThat(fast.fhir()).isEqualTo(FhirTarget.Kind.MEMORY);
+    assertThat(fast.latencyMs()).isEqualTo(50);
+    assertThat(fast.concurrency()).isEqualTo(4);
+    assertThat(fast.cold()).isTrue();
   }
 }
