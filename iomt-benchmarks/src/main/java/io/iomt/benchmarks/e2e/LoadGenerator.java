@@ -102,13 +102,13 @@ import org.springframework.boot.logging.LoggingSystem;
  * {@code --latency-ms=0} (N &gt; 0 puts the testkit's {@link io.iomt.testkit.FaultInjectingProxy}
  * with N ms added per request between every client and the server); {@code --concurrency=1} (the
  * plain loader writes from N threads, N requests in flight; the connector gets N as its maximum of
- * concurrent FHIR writes through {@link #connectorConcurrency}, which in this build has no effect:
- * the report says what was applied); {@code --cold} (before the warm-up, a connector phase on
- * {@code devices} new devices whose Patients and Devices do not exist, with empty caches, as the
- * first work of the JVM; then the rounds' connector phases start with their identities cached, and
- * the report gives the cold over warm time). Each connector phase reports its CPU per message
- * without the FHIR server, proxy and load generator threads, by stage, and its FHIR requests per
- * 1,000 measurements (at its client, and at the proxy or in-memory server).
+ * concurrent FHIR writes through {@link #connectorConcurrency}); {@code --cold} (before the
+ * warm-up, a connector phase on {@code devices} new devices whose Patients and Devices do not
+ * exist, with empty caches, as the first work of the JVM; then the rounds' connector phases start
+ * with their identities cached, and the report gives the cold over warm time). Each connector phase
+ * reports its CPU per message without the FHIR server, proxy and load generator threads, by stage,
+ * and its FHIR requests per 1,000 measurements (at its client, and at the proxy or in-memory
+ * server).
  */
 public final class LoadGenerator {
   /** Settings of one run. */
@@ -515,18 +515,26 @@ public final class LoadGenerator {
 
   /**
    * THE ONE PLACE where {@code --concurrency} reaches the connector: its group stage's maximum of
-   * FHIR writes in flight ({@code iomt.connectors.<name>.fhir.max-concurrent-writes}). This build's
-   * group stage writes one request at a time and has no such setting, so the settings pass
-   * unchanged and {@link #connectorConcurrencyApplied} says 1. Once the pipeline has the setting,
-   * return {@code settings} with {@code n} here and {@code n} there.
+   * FHIR writes in flight ({@code iomt.connectors.<name>.fhir.max-concurrent-writes}).
    */
-  static Connector.Settings connectorConcurrency(Connector.Settings settings, int n) {
-    return settings;
+  static Connector.Settings connectorConcurrency(Connector.Settings s, int n) {
+    return new Connector.Settings(
+        s.name(),
+        s.topics(),
+        s.partitions(),
+        s.deviceMapping(),
+        s.fhirMapping(),
+        s.limits(),
+        s.flush(),
+        s.pollTimeout(),
+        s.initialBackoff(),
+        s.maxBackoff(),
+        n);
   }
 
-  /** The FHIR requests the connector has in flight at most with {@code --concurrency=n}. */
+  /** The FHIR writes the connector has in flight at most with {@code --concurrency=n}. */
   static int connectorConcurrencyApplied(int n) {
-    return 1;
+    return n;
   }
 
   /** The subjects of a data set's devices, as a fresh resolver finds them (untimed). */
