@@ -37,9 +37,21 @@ public final class KafkaClients {
 
   /**
    * How long a member that stopped heart-beating (killed, partitioned) keeps its partitions before
-   * the others take them over; Kafka's default is 45 s.
+   * the others take them over: Kafka's default is 45 s; 6 s is the least a broker accepts by
+   * default ({@code group.min.session.timeout.ms}) and lets a killed replica's partitions resume
+   * elsewhere within about 10 s (docs/operations.md#scaling-and-failover has the measurements).
    */
-  static final String SESSION_TIMEOUT_MS = "10000";
+  static final String SESSION_TIMEOUT_MS = "6000";
+
+  /** A third of the session timeout, as Kafka advises: three missed heartbeats end a session. */
+  static final String HEARTBEAT_INTERVAL_MS = "2000";
+
+  /*
+   * The assignors stay Kafka's ([Range, CooperativeSticky]: eager rebalancing). With the
+   * cooperative protocol a commit made while a rebalance is in progress fails with
+   * RebalanceInProgressException, which the stages' commit-after-write does not retry: measured in
+   * ScaleOutIT, the group stage failed and restarted in a loop (docs/operations.md).
+   */
 
   /** Kafka's default {@code max.request.size} and, about, {@code message.max.bytes}. */
   private static final int KAFKA_DEFAULT_MAX_RECORD = 1024 * 1024 + 12;
@@ -75,7 +87,7 @@ public final class KafkaClients {
    * The same clients as static members of their consumer groups ({@code group.instance.id}): a
    * replica that restarts with the same id (after a crash, on the same data directory) gets its
    * partitions back at once instead of waiting for its old session to expire, while a replica that
-   * does not come back still loses them after the session timeout (10 s). Ids must be unique per
+   * does not come back still loses them after the session timeout (6 s). Ids must be unique per
    * replica; {@link Connector#close()} leaves the groups explicitly, so scaling in does not wait
    * for the timeout either.
    */
@@ -98,6 +110,12 @@ public final class KafkaClients {
   }
 
   public KafkaConsumer<byte[], byte[]> consumer(String groupId) {
+    return new KafkaConsumer<>(
+        consumerConfig(groupId), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The properties {@link #consumer} creates its consumer with. */
+  Map<String, Object> consumerConfig(String groupId) {
     Map<String, Object> p = new HashMap<>(common);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -105,11 +123,11 @@ public final class KafkaClients {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
     p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
-    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+    p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
     if (instanceId != null) {
       p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
     }
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    return p;
   }
 
   public KafkaProducer<byte[], byte[]> producer() {
