@@ -5,6 +5,7 @@ import io.iomt.core.envelope.MessageLimits;
 import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.mapping.DeviceMapping;
 import io.iomt.core.measurement.Measurement;
+import io.iomt.core.observation.GroupKey;
 import io.iomt.core.observation.Grouper;
 import io.iomt.core.observation.ObservationFactory;
 import io.iomt.core.observation.ObservationFactory.Subject;
@@ -13,6 +14,7 @@ import io.iomt.embedded.kafka.EmbeddedKafkaBroker;
 import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.identity.IdentityResolver;
+import io.iomt.fhir.identity.Resolution;
 import io.iomt.fhir.identity.ResolutionType;
 import io.iomt.fhir.write.FhirObservationWriter;
 import io.iomt.fhir.write.ObservationWriter;
@@ -653,8 +655,8 @@ public final class LoadGenerator {
 
   /**
    * Empties the server and creates the data set's Patients and Devices as the connector would
-   * (untimed); then times what a connector with a cold identity cache does for them (one search per
-   * device).
+   * (untimed); then times what a connector with a cold identity cache does for them (its batched
+   * resolution of all of them at once).
    */
   private Prepared prepareServer(Workload data) {
     server.reset();
@@ -670,13 +672,20 @@ public final class LoadGenerator {
     IdentityResolver cold =
         new IdentityResolver(
             resources, IdentityResolver.Config.of(ResolutionType.CREATE), Ticker.systemTicker());
-    long t0 = System.nanoTime();
+    List<GroupKey> keys = new ArrayList<>();
     for (int d = 0; d < data.devices(); d++) {
-      if (!cold.resolve(data.key(d)).equals(subjects.get(data.device(d)))) {
+      keys.add(data.key(d));
+    }
+    long t0 = System.nanoTime();
+    Map<GroupKey, Resolution> resolved = cold.resolveAll(keys);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    for (int d = 0; d < data.devices(); d++) {
+      if (!(resolved.get(data.key(d)) instanceof Resolution.Resolved r)
+          || !r.subject().equals(subjects.get(data.device(d)))) {
         throw new IllegalStateException("device " + data.device(d) + " resolved differently");
       }
     }
-    return new Prepared(subjects, (System.nanoTime() - t0) / 1e9);
+    return new Prepared(subjects, seconds);
   }
 
   /** The groups the connector forms of the data, per partition of the normalized topic. */

@@ -12,10 +12,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Searches by identifier, many at once: one transaction bundle of {@code GET <Type>?identifier=...}
@@ -27,8 +30,10 @@ import org.hl7.fhir.r4.model.Resource;
  * FhirResources#findByIdentifier}), so a truncated answer can never make an existing Device look
  * new. An entry answered 429/5xx is repeated alone too (with that request's retries); any other
  * status is that search's {@code FhirResourceRejectedException}, with the message of a single
- * search. A response that is not a readable batch-response, or a bundle refused otherwise, is a
- * blocking {@link FhirServiceUnavailableException}. Thread-safe.
+ * search. A 200 that is not a readable transaction-response (a server or proxy without
+ * transactions) makes every search of the chunk alone, with one warning per resolver; a 5xx or
+ * other failure of the whole request is a blocking {@link FhirServiceUnavailableException}.
+ * Thread-safe.
  */
 final class IdentitySearches {
   /** One search: a resource type and an identifier. */
@@ -50,8 +55,11 @@ final class IdentitySearches {
     record Failed(DataException error) implements Found {}
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(IdentitySearches.class);
+
   private final FhirResources fhir;
   private final int maxEntries;
+  private final AtomicBoolean warnedNoTransactions = new AtomicBoolean();
 
   IdentitySearches(FhirResources fhir, int maxEntries) {
     this.fhir = fhir;
@@ -161,24 +169,20 @@ final class IdentitySearches {
     try {
       response = FhirResources.parse(r.body(), Bundle.class);
     } catch (RuntimeException e) {
-      throw new FhirServiceUnavailableException(
-          "The FHIR server "
-              + fhir.http().base()
-              + " answered "
-              + what
-              + " with an unreadable body",
-          e);
+      response = null;
     }
-    if (response.getType() != Bundle.BundleType.TRANSACTIONRESPONSE) {
-      throw new FhirServiceUnavailableException(
-          "The FHIR server "
-              + fhir.http().base()
-              + " answered "
-              + what
-              + " with a "
-              + response.getType()
-              + " bundle instead of a transaction-response",
-          null);
+    if (response == null || response.getType() != Bundle.BundleType.TRANSACTIONRESPONSE) {
+      // Not an answer to the transaction (a server or proxy without transactions): every search
+      // is made alone, which costs requests but never takes a search as "absent".
+      if (warnedNoTransactions.compareAndSet(false, true)) {
+        LOG.warn(
+            "The FHIR server {} answered {} with {} instead of a transaction-response; identifiers"
+                + " are searched one by one",
+            fhir.http().base(),
+            what,
+            response == null ? "an unreadable body" : "a " + response.getType() + " bundle");
+      }
+      return List.of();
     }
     return new ArrayList<>(response.getEntry());
   }
