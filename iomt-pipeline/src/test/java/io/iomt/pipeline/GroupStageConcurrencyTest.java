@@ -12,7 +12,6 @@ import io.iomt.fhir.write.InMemoryObservationWriter;
 import io.iomt.fhir.write.ObservationWriter;
 import io.iomt.testkit.Await;
 import io.iomt.testkit.MutableClock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -146,23 +144,8 @@ class GroupStageConcurrencyTest {
   private void add(TopicPartition tp, String device, int from, int count) {
     for (int value = from; value < from + count; value++) {
       long offset = offsets.merge(tp, 1L, Long::sum) - 1;
-      Measurement m =
-          new Measurement(
-              "heartrate",
-              Instant.parse("2026-01-01T10:00:00Z").plusSeconds(value),
-              clock.instant(),
-              device,
-              "p-" + device,
-              null,
-              null,
-              List.of(new MeasurementProperty("hr", Integer.toString(value))));
       consumer.addRecord(
-          new ConsumerRecord<>(
-              TOPIC,
-              tp.partition(),
-              offset,
-              device.getBytes(StandardCharsets.UTF_8),
-              MeasurementCodec.encode(m)));
+          GroupStageTest.heartRate(tp, offset, device, value, value, clock.instant()));
     }
   }
 

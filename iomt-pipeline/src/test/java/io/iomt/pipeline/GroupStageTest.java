@@ -104,23 +104,28 @@ class GroupStageTest {
 
   private void add(TopicPartition tp, String device, int second, int value) {
     long offset = offsets.merge(tp, 1L, Long::sum) - 1;
+    consumer.addRecord(heartRate(tp, offset, device, second, value, clock.instant()));
+  }
+
+  /** A normalized heart rate of {@code device} at 10:00 + {@code second}, as the stage reads it. */
+  static ConsumerRecord<byte[], byte[]> heartRate(
+      TopicPartition tp, long offset, String device, int second, int value, Instant ingested) {
     Measurement m =
         new Measurement(
             "heartrate",
             Instant.parse("2026-01-01T10:00:00Z").plusSeconds(second),
-            clock.instant(),
+            ingested,
             device,
             "p-" + device,
             null,
             null,
             List.of(new MeasurementProperty("hr", Integer.toString(value))));
-    consumer.addRecord(
-        new ConsumerRecord<>(
-            TOPIC,
-            tp.partition(),
-            offset,
-            device.getBytes(StandardCharsets.UTF_8),
-            MeasurementCodec.encode(m)));
+    return new ConsumerRecord<>(
+        tp.topic(),
+        tp.partition(),
+        offset,
+        device.getBytes(StandardCharsets.UTF_8),
+        MeasurementCodec.encode(m));
   }
 
   /**
