@@ -7,6 +7,8 @@ package io.iomt.core.error;
 public abstract class DataException extends IomtException {
   private static final long serialVersionUID = 1L;
 
+  private ErrorOrigin origin;
+
   protected DataException(String message, ErrorStage stage, Throwable cause) {
     super(message, stage, cause);
   }
@@ -14,5 +16,21 @@ public abstract class DataException extends IomtException {
   @Override
   public final boolean isBlocking() {
     return false;
+  }
+
+  /** The template and expression that raised this error, when the engine knows it; else null. */
+  public final ErrorOrigin origin() {
+    return origin;
+  }
+
+  /**
+   * Records where in the mapping this error was raised (the first origin given wins: the innermost
+   * template knows best). Returns this exception, for {@code throw e.withOrigin(...)}.
+   */
+  public final DataException withOrigin(ErrorOrigin where) {
+    if (origin == null) {
+      origin = where;
+    }
+    return this;
   }
 }

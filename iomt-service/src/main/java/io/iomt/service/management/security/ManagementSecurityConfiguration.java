@@ -30,23 +30,43 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenResolv
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * Two Spring Security filter chains. The management paths ({@code /subscriptions/**}, {@code
- * /providers/**}, {@code /console/**}, {@code /api/console/**}) are stateless (no session, no CSRF
- * token, no login form or basic authentication) and need an API key or an OAuth2 bearer token: GET
- * and HEAD the reader role, everything else the contributor role. Every other path (ingest,
- * actuator) passes Spring Security untouched, guarded as before by the service's ingest {@code
- * ApiKeyFilter}. Spring Boot's generated user and password are not configured (the application
- * excludes {@code UserDetailsServiceAutoConfiguration}).
+ * Three Spring Security filter chains. The management paths ({@code /subscriptions/**}, {@code
+ * /providers/**}) and the web console's data ({@code /api/console/**}) are stateless (no session,
+ * no CSRF token, no login form or basic authentication) and need an API key or an OAuth2 bearer
+ * token in a header: GET and HEAD the reader role, everything else the contributor role. Since a
+ * browser sends such a header only from script, never by itself, no other site can make a signed-in
+ * browser act on the API (no CSRF).
+ *
+ * <p>The console's page itself ({@code /console/**} and the WebJars it loads, {@code /webjars/**})
+ * is served to anyone: it is the same static files as in the repository, holds no data and no
+ * secret, and asks for the key or token before it calls the API. Those paths get strict security
+ * headers (a Content-Security-Policy that allows only this origin's scripts, styles and requests;
+ * no framing; no referrer; no sniffing).
+ *
+ * <p>Every other path (ingest, actuator) passes Spring Security untouched, guarded as before by the
+ * service's ingest {@code ApiKeyFilter}. Spring Boot's generated user and password are not
+ * configured (the application excludes {@code UserDetailsServiceAutoConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 public class ManagementSecurityConfiguration {
-  /** The management API's paths and the web console's. */
-  static final String[] PATHS = {
-    "/subscriptions/**", "/providers/**", "/console/**", "/api/console/**"
-  };
+  /** The management API's paths and the web console's data. */
+  static final String[] PATHS = {"/subscriptions/**", "/providers/**", "/api/console/**"};
+
+  /** The web console's static page and the libraries it loads: public, no data. */
+  static final String[] CONSOLE_PAGE_PATHS = {"/console", "/console/**", "/webjars/**"};
+
+  /**
+   * Only this origin's scripts, styles, images and requests; nothing inline, no plugins, no
+   * framing. CodeMirror and uPlot set styles from script (CSSOM), which style-src does not govern.
+   */
+  static final String CONSOLE_CSP =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self';"
+          + " frame-ancestors 'none'";
 
   private static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -106,6 +126,26 @@ public class ManagementSecurityConfiguration {
                               .jwtAuthenticationConverter(new JwtCallers(oauth2))));
     }
     return http.build();
+  }
+
+  /** The console's static page: anyone may load it; strict headers, no session, no login. */
+  @Bean
+  @Order(2)
+  SecurityFilterChain consolePageFilterChain(HttpSecurity http) throws Exception {
+    return http.securityMatcher(CONSOLE_PAGE_PATHS)
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(AbstractHttpConfigurer::disable)
+        .formLogin(AbstractHttpConfigurer::disable)
+        .httpBasic(AbstractHttpConfigurer::disable)
+        .logout(AbstractHttpConfigurer::disable)
+        .requestCache(AbstractHttpConfigurer::disable)
+        .headers(
+            h ->
+                h.contentSecurityPolicy(c -> c.policyDirectives(CONSOLE_CSP))
+                    .frameOptions(f -> f.deny())
+                    .referrerPolicy(r -> r.policy(ReferrerPolicy.NO_REFERRER)))
+        .build();
   }
 
   /** Every other path: Spring Security stays out of the way (no login, session, CSRF, headers). */
