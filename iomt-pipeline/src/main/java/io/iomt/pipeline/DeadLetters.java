@@ -35,6 +35,15 @@ public final class DeadLetters {
   /** Present when the key or the original headers had to be left out: "key", "headers". */
   public static final String DROPPED = "iomt.error.dropped";
 
+  /**
+   * On a message replayed from the error topic: which dead letter it is, as {@code
+   * <errors-topic>/<partition>/<offset>} ({@link #replayOf}). It is an original header, not one of
+   * the {@code iomt.error.*}/{@code iomt.source.*} ones: the normalize stage puts it on the
+   * measurements it makes of the message, and a dead letter of the message or of those measurements
+   * keeps it, so that the failure of a replay names the dead letter replayed.
+   */
+  public static final String REPLAY_OF = "iomt.replay.of";
+
   private static final int MAX_MESSAGE_BYTES = 4096;
 
   /**
@@ -115,7 +124,7 @@ public final class DeadLetters {
       originalHeaders = 0;
     } else if (original != null) {
       for (Header h : original) {
-        if (!h.key().startsWith("iomt.error.") && !h.key().startsWith("iomt.source.")) {
+        if (!isDeadLetterHeader(h.key())) {
           headers.add(h);
         }
       }
@@ -148,6 +157,16 @@ public final class DeadLetters {
   private static void put(Headers headers, String name, String value) {
     headers.remove(name);
     headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The value of {@value #REPLAY_OF} for the dead letter at that position of an error topic. */
+  public static String replayOf(String errorTopic, int partition, long offset) {
+    return errorTopic + "/" + partition + "/" + offset;
+  }
+
+  /** Whether a header is one of those a dead letter adds (never copied back on replay). */
+  public static boolean isDeadLetterHeader(String name) {
+    return name.startsWith("iomt.error.") || name.startsWith("iomt.source.");
   }
 
   /** A header's text, or null. */

@@ -130,6 +130,22 @@ public final class KafkaClients {
     return p;
   }
 
+  /**
+   * A consumer in no group, for reading a topic at positions the caller assigns and seeks (e.g. the
+   * console browsing an error topic): it never commits and joins no group, so it changes no stage's
+   * progress. {@code read_committed} as the stages read.
+   */
+  public KafkaConsumer<byte[], byte[]> reader() {
+    Map<String, Object> p = new HashMap<>(common);
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
   public KafkaProducer<byte[], byte[]> producer() {
     Map<String, Object> p = new HashMap<>(common);
     p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -112,13 +112,17 @@ public final class NormalizeStage implements Stage {
       Normalizer.Outcome outcome = normalizer.normalize(event);
       if (outcome instanceof Normalizer.Normalized n) {
         List<Future<RecordMetadata>> sends = new ArrayList<>(n.measurements().size());
+        byte[] replayOf = replayOf(event);
         for (Measurement m : n.measurements()) {
-          sends.add(
-              producer.send(
-                  new ProducerRecord<>(
-                      config.normalizedTopic(),
-                      m.deviceId().getBytes(StandardCharsets.UTF_8),
-                      MeasurementCodec.encode(m))));
+          ProducerRecord<byte[], byte[]> record =
+              new ProducerRecord<>(
+                  config.normalizedTopic(),
+                  m.deviceId().getBytes(StandardCharsets.UTF_8),
+                  MeasurementCodec.encode(m));
+          if (replayOf != null) {
+            record.headers().add(DeadLetters.REPLAY_OF, replayOf);
+          }
+          sends.add(producer.send(record));
         }
         metrics.normalized(n.measurements().size());
         sent.add(new Sent(event, sends, false));
@@ -157,6 +161,20 @@ public final class NormalizeStage implements Stage {
     }
     latest.forEach(
         (partition, ingestion) -> metrics.processedUpTo(StageName.NORMALIZE, partition, ingestion));
+  }
+
+  /**
+   * The {@value DeadLetters#REPLAY_OF} header of a replayed message, which its measurements carry
+   * on (so that a grouping failure of a replay names the dead letter replayed); null for others.
+   */
+  private static byte[] replayOf(SourceEvent event) {
+    byte[] value = null;
+    for (SourceEvent.Property p : event.properties()) {
+      if (p.name().equals(DeadLetters.REPLAY_OF)) {
+        value = p.value();
+      }
+    }
+    return value;
   }
 
   @Override

@@ -103,6 +103,34 @@ class NormalizeStageTest {
   }
 
   @Test
+  void aReplayedMessageThatFailsAgainIsDeadLetteredNamingTheDeadLetterItReplays() {
+    source.offer(event(0, 5, "heart rate 62", DeadLetters.REPLAY_OF, "errors/0/17", "model", "X1"));
+
+    stage().runOnce();
+
+    ProducerRecord<byte[], byte[]> letter = producer.history().get(0);
+    assertThat(letter.topic()).isEqualTo("errors");
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.REPLAY_OF))
+        .isEqualTo("errors/0/17");
+    assertThat(DeadLetters.header(letter.headers(), "model")).isEqualTo("X1");
+    assertThat(DeadLetters.header(letter.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("5");
+  }
+
+  @Test
+  void theMeasurementsOfAReplayedMessageCarryTheReplayHeaderAndOthersCarryNone() {
+    source.offer(
+        event(0, 0, PipelineIT.heartRate("dev-a", "p", 1, 61), DeadLetters.REPLAY_OF, "e/0/3"),
+        event(0, 1, PipelineIT.heartRate("dev-b", "p", 2, 62)));
+
+    stage().runOnce();
+
+    assertThat(producer.history()).hasSize(2);
+    assertThat(DeadLetters.header(producer.history().get(0).headers(), DeadLetters.REPLAY_OF))
+        .isEqualTo("e/0/3");
+    assertThat(producer.history().get(1).headers().toArray()).isEmpty();
+  }
+
+  @Test
   void nothingIsCommittedWhenTheBrokerFailsAndTheEventsComeAgainAfterARestart() {
     MockProducer<byte[], byte[]> failing =
         new MockProducer<>(false, new ByteArraySerializer(), new ByteArraySerializer()) {
