@@ -44,6 +44,13 @@ public final class DeadLetters {
    */
   public static final String REPLAY_OF = "iomt.replay.of";
 
+  /**
+   * On a replayed message, beside {@value #REPLAY_OF}: the replay it belongs to (a random token),
+   * so that a failure of one replay is not taken for that of another replay of the same dead
+   * letter. Carried like {@value #REPLAY_OF}.
+   */
+  public static final String REPLAY_ID = "iomt.replay.id";
+
   private static final int MAX_MESSAGE_BYTES = 4096;
 
   /**
@@ -162,6 +169,11 @@ public final class DeadLetters {
   /** The value of {@value #REPLAY_OF} for the dead letter at that position of an error topic. */
   public static String replayOf(String errorTopic, int partition, long offset) {
     return errorTopic + "/" + partition + "/" + offset;
+  }
+
+  /** Whether a header is one of those a replay adds ({@code iomt.replay.*}). */
+  public static boolean isReplayHeader(String name) {
+    return name.startsWith("iomt.replay.");
   }
 
   /** Whether a header is one of those a dead letter adds (never copied back on replay). */

@@ -112,16 +112,14 @@ public final class NormalizeStage implements Stage {
       Normalizer.Outcome outcome = normalizer.normalize(event);
       if (outcome instanceof Normalizer.Normalized n) {
         List<Future<RecordMetadata>> sends = new ArrayList<>(n.measurements().size());
-        byte[] replayOf = replayOf(event);
+        List<SourceEvent.Property> replay = replayHeaders(event);
         for (Measurement m : n.measurements()) {
           ProducerRecord<byte[], byte[]> record =
               new ProducerRecord<>(
                   config.normalizedTopic(),
                   m.deviceId().getBytes(StandardCharsets.UTF_8),
                   MeasurementCodec.encode(m));
-          if (replayOf != null) {
-            record.headers().add(DeadLetters.REPLAY_OF, replayOf);
-          }
+          replay.forEach(h -> record.headers().add(h.name(), h.value()));
           sends.add(producer.send(record));
         }
         metrics.normalized(n.measurements().size());
@@ -164,17 +162,18 @@ public final class NormalizeStage implements Stage {
   }
 
   /**
-   * The {@value DeadLetters#REPLAY_OF} header of a replayed message, which its measurements carry
-   * on (so that a grouping failure of a replay names the dead letter replayed); null for others.
+   * The replay headers ({@value DeadLetters#REPLAY_OF}, {@value DeadLetters#REPLAY_ID}) of a
+   * replayed message, which its measurements carry on (so that a grouping failure of a replay names
+   * the dead letter replayed); none for other messages.
    */
-  private static byte[] replayOf(SourceEvent event) {
-    byte[] value = null;
+  private static List<SourceEvent.Property> replayHeaders(SourceEvent event) {
+    List<SourceEvent.Property> replay = new ArrayList<>(0);
     for (SourceEvent.Property p : event.properties()) {
-      if (p.name().equals(DeadLetters.REPLAY_OF)) {
-        value = p.value();
+      if (DeadLetters.isReplayHeader(p.name())) {
+        replay.add(p);
       }
     }
-    return value;
+    return replay;
   }
 
   @Override

@@ -119,7 +119,16 @@ class NormalizeStageTest {
   @Test
   void theMeasurementsOfAReplayedMessageCarryTheReplayHeaderAndOthersCarryNone() {
     source.offer(
-        event(0, 0, PipelineIT.heartRate("dev-a", "p", 1, 61), DeadLetters.REPLAY_OF, "e/0/3"),
+        event(
+            0,
+            0,
+            PipelineIT.heartRate("dev-a", "p", 1, 61),
+            DeadLetters.REPLAY_OF,
+            "e/0/3",
+            DeadLetters.REPLAY_ID,
+            "abc",
+            "model",
+            "X1"),
         event(0, 1, PipelineIT.heartRate("dev-b", "p", 2, 62)));
 
     stage().runOnce();
@@ -127,6 +136,9 @@ class NormalizeStageTest {
     assertThat(producer.history()).hasSize(2);
     assertThat(DeadLetters.header(producer.history().get(0).headers(), DeadLetters.REPLAY_OF))
         .isEqualTo("e/0/3");
+    assertThat(DeadLetters.header(producer.history().get(0).headers(), DeadLetters.REPLAY_ID))
+        .isEqualTo("abc");
+    assertThat(DeadLetters.header(producer.history().get(0).headers(), "model")).isNull();
     assertThat(producer.history().get(1).headers().toArray()).isEmpty();
   }
 
