@@ -95,7 +95,7 @@ function detail(item) {
   body = typeof body === 'string' ? body : pretty(body);
   $('dl-detail-body').textContent = body + (item.truncated ? '\n… (truncated: cannot be replayed)' : '');
   $('dl-detail').hidden = false;
-  $('dl-detail-title').focus?.();
+  $('dl-detail-title').focus();
 }
 
 async function replay() {
