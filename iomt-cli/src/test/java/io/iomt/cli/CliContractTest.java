@@ -63,8 +63,8 @@ class CliContractTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
         .isEqualTo(
-            "event 1: IncompatibleDataException: Unable to extract required value for [deviceId]"
-                + " using $.deviceId (template 1, typeName 'heartrate')\n");
+            "event 1: IncompatibleDataException: Unable to extract required value for"
+                + " [DeviceIdExpression] using $.deviceId\n");
     assertThat(run.out()).contains("\"value\": \"88\"");
   }
 

@@ -268,7 +268,7 @@ class ReliabilityIT {
                 new Poison(
                     "InvalidDataFormatException",
                     "Normalization",
-                    "Unable to parse the value 'yesterday' for [timestamp]",
+                    "Unable to parse the value 'yesterday' for [TimestampExpression]",
                     "test-events",
                     -1,
                     -1));
@@ -282,7 +282,7 @@ class ReliabilityIT {
                 new Poison(
                     "IncompatibleDataException",
                     "Normalization",
-                    "Unable to extract required value for [deviceId]",
+                    "Unable to extract required value for [DeviceIdExpression]",
                     "test-events",
                     -1,
                     -1));

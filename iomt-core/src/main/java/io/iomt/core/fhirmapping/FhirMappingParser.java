@@ -50,7 +50,7 @@ final class FhirMappingParser {
             root.valueAt("templateType"),
             "The root templateType must be 'CollectionFhir', not '" + type + "'");
       }
-      forEach(root, "template", true, this::entry);
+      forEach(root, "template", this::entry);
       if (!problems.hasErrors() && templates.isEmpty()) {
         problems.warning(root.position(), "The mapping has no templates");
       }
@@ -83,10 +83,12 @@ final class FhirMappingParser {
       entry.missing("template");
       return;
     }
-    codeValue(entry.pointer("template"));
+    int index = Integer.parseInt(pointer.substring(pointer.lastIndexOf('/') + 1));
+    codeValue(entry.pointer("template"), index);
   }
 
-  private void codeValue(String pointer) {
+  /** A CodeValueFhir template; {@code index} is its 0-based place in the collection. */
+  private void codeValue(String pointer, int index) {
     Props p = Props.of(problems, doc, pointer, "a CodeValueFhir template");
     if (p == null) {
       return;
@@ -107,19 +109,37 @@ final class FhirMappingParser {
     }
     PeriodInterval period = periodInterval(p);
     List<FhirCategory> category = list(p, "category", false, this::category);
+    // Present but possibly empty, as in MedTech: "codes": [] makes an Observation whose code
+    // holds only the type coding.
     List<FhirCode> codes = list(p, "codes", true, this::code);
+    Map<String, LocatedJson.Position> valuesAt = new HashMap<>();
     FhirValue value =
-        p.get("value") == null || p.get("value").isNull() ? null : value(p.pointer("value"));
-    List<FhirComponent> components = list(p, "components", false, this::component);
+        p.get("value") == null || p.get("value").isNull()
+            ? null
+            : located(value(p.pointer("value")), p.valueAt("value"), valuesAt);
+    List<FhirComponent> components = list(p, "components", false, at -> component(at, valuesAt));
     if (typeName != null
         && period != null
         && codes != null
         && category != null
         && components != null
         && (p.get("value") == null || p.get("value").isNull() || value != null)) {
-      templates.add(new CodeValueTemplate(typeName, period, category, codes, value, components));
+      CodeValueTemplate.Locations locations =
+          new CodeValueTemplate.Locations(
+              index, p.position(), p.valueAt("periodInterval"), valuesAt);
+      templates.add(
+          new CodeValueTemplate(typeName, period, category, codes, value, components, locations));
       positions.put(FhirMapping.key(typeName), p.valueAt("typeName"));
     }
+  }
+
+  /** Records where a value is written (the first of a repeated value name wins). */
+  private static FhirValue located(
+      FhirValue value, LocatedJson.Position at, Map<String, LocatedJson.Position> valuesAt) {
+    if (value != null) {
+      valuesAt.putIfAbsent(value.valueName(), at);
+    }
+    return value;
   }
 
   private PeriodInterval periodInterval(Props p) {
@@ -160,7 +180,7 @@ final class FhirMappingParser {
     return code == null ? null : new FhirCode(code, system, display);
   }
 
-  private FhirComponent component(String pointer) {
+  private FhirComponent component(String pointer, Map<String, LocatedJson.Position> valuesAt) {
     Props p = Props.of(problems, doc, pointer, "a component");
     if (p == null) {
       return null;
@@ -171,7 +191,7 @@ final class FhirMappingParser {
     if (p.get("value") == null || p.get("value").isNull()) {
       p.missing("value");
     } else {
-      value = value(p.pointer("value"));
+      value = located(value(p.pointer("value")), p.valueAt("value"), valuesAt);
     }
     return codes == null || value == null ? null : new FhirComponent(codes, value);
   }
@@ -269,7 +289,10 @@ final class FhirMappingParser {
     return node.asText();
   }
 
-  /** Reads an array property element by element; null when the property itself is invalid. */
+  /**
+   * Reads an array property element by element; null when the property itself is invalid. A
+   * required property must be present, but may be an empty array.
+   */
   private <T> List<T> list(Props p, String name, boolean required, Function<String, T> element) {
     JsonNode node = p.get(name);
     if (node == null || node.isNull()) {
@@ -281,10 +304,6 @@ final class FhirMappingParser {
     }
     if (!node.isArray()) {
       problems.error(p.valueAt(name), "'" + name + "' must be an array in " + p.what());
-      return null;
-    }
-    if (required && node.isEmpty()) {
-      problems.error(p.valueAt(name), "'" + name + "' must not be empty in " + p.what());
       return null;
     }
     List<T> out = new ArrayList<>();
@@ -300,12 +319,17 @@ final class FhirMappingParser {
     return ok ? out : null;
   }
 
-  private void forEach(
-      Props p, String name, boolean required, java.util.function.Consumer<String> element) {
+  /** A required, non-empty array property (the root's {@code template}), element by element. */
+  private void forEach(Props p, String name, java.util.function.Consumer<String> element) {
+    JsonNode node = p.get(name);
+    if (node != null && node.isArray() && node.isEmpty()) {
+      problems.error(p.valueAt(name), "'" + name + "' must not be empty in " + p.what());
+      return;
+    }
     list(
         p,
         name,
-        required,
+        true,
         pointer -> {
           element.accept(pointer);
           return Boolean.TRUE;

@@ -18,12 +18,15 @@ import java.util.List;
  * The eight custom JMESPath functions of MedTech's CalculatedContent templates.
  *
  * <p>Arithmetic follows MedTech: when every argument is an integer the arithmetic is integer
- * (64-bit, {@code divide} truncates toward zero, overflow is an error); when any argument is a
- * float it is floating point. Division by zero is an error in both cases (a measurement cannot hold
- * an infinity). Arguments are typed by their JSON representation: {@code `40`} is an integer,
- * {@code `40.0`} a float, {@code "40"} a string and therefore an error. Literal arguments of the
- * wrong type are caught when the expression compiles ({@link LiteralCheckingNodeFactory}); values
- * from the event are checked per call.
+ * (64-bit; {@code add}, {@code subtract} and {@code multiply} wrap around on overflow like .NET's
+ * unchecked {@code long}, so {@code add(9223372036854775807, 1)} is {@code -9223372036854775808};
+ * {@code divide} truncates toward zero); when any argument is a float it is floating point. {@code
+ * pow} of two integers is computed in double precision and rounded half to even, and a result
+ * outside the 64-bit range is an error. Division by zero is an error in both cases (a measurement
+ * cannot hold an infinity). Arguments are typed by their JSON representation: {@code `40`} is an
+ * integer, {@code `40.0`} a float, {@code "40"} a string and therefore an error. Literal arguments
+ * of the wrong type are caught when the expression compiles ({@link LiteralCheckingNodeFactory});
+ * values from the event are checked per call.
  *
  * <p>The functions are registered only on the Jackson runtime of {@link JmesPathExpression}, so
  * they read arguments as Jackson nodes.
@@ -33,9 +36,10 @@ final class MedTechFunctions {
 
   static Function[] all() {
     return new Function[] {
-      new Arithmetic("add", Math::addExact, Double::sum),
-      new Arithmetic("subtract", Math::subtractExact, (a, b) -> a - b),
-      new Arithmetic("multiply", Math::multiplyExact, (a, b) -> a * b),
+      // Java's long arithmetic wraps around exactly as .NET's unchecked long does.
+      new Arithmetic("add", (a, b) -> a + b, Double::sum),
+      new Arithmetic("subtract", (a, b) -> a - b, (a, b) -> a - b),
+      new Arithmetic("multiply", (a, b) -> a * b, (a, b) -> a * b),
       new Arithmetic("divide", MedTechFunctions::divideLongs, MedTechFunctions::divideDoubles),
       new Arithmetic("pow", MedTechFunctions::powLongs, Math::pow),
       new InsertString(),
@@ -134,16 +138,21 @@ final class MedTechFunctions {
     return a / b;
   }
 
+  /**
+   * MedTech's integer {@code pow}: {@code Math.Pow} on doubles, rounded to the nearest integer
+   * (half to even, as .NET's conversion does). So a large result is the double's value ({@code
+   * pow(3, 39)} is 4052555153018976256, not the exact 4052555153018976267) and a negative exponent
+   * rounds ({@code pow(2, -1)} is 0, {@code pow(2, -2)} is 0, {@code pow(1, -3)} is 1).
+   */
   private static long powLongs(long base, long exponent) {
-    if (exponent < 0) {
-      throw new ArithmeticException(
-          "negative exponent " + exponent + " with integer arguments; write the base as a float");
+    if (base == 0 && exponent < 0) {
+      throw new ArithmeticException("zero to the negative power " + exponent);
     }
-    long result = 1;
-    for (long i = 0; i < exponent && result != 0 && !(result == 1 && base == 1); i++) {
-      result = Math.multiplyExact(result, base);
+    double result = Math.rint(Math.pow(base, exponent));
+    if (result >= 0x1p63 || result < -0x1p63) {
+      throw new ArithmeticException("integer overflow");
     }
-    return result;
+    return (long) result;
   }
 
   /** Two-argument arithmetic with MedTech's integer/float typing. */

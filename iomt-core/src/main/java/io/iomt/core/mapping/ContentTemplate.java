@@ -5,6 +5,8 @@ import static java.util.stream.Collectors.joining;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iomt.core.error.DataException;
+import io.iomt.core.error.ErrorOrigin;
 import io.iomt.core.error.IncompatibleDataException;
 import io.iomt.core.error.InvalidDataFormatException;
 import io.iomt.core.jmespath.JmesPathFunctionException;
@@ -17,32 +19,58 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * One compiled device template: every expression parsed once at load, applied per event. Immutable
  * and thread-safe.
  *
- * @param position 1-based index of the template in the mapping, for messages
+ * <p>Every data error it raises keeps MedTech's wording ({@code Unable to extract required value
+ * for [DeviceIdExpression] using $.deviceId}) and carries its {@link ErrorOrigin}: the template,
+ * the field and where the expression is written in the mapping file. The origin is built only when
+ * an error is thrown, so a successful event allocates nothing for it.
+ *
+ * @param position 1-based index of the template in the mapping (nested collections flattened)
+ * @param templateAt where the template's {@code templateType} is written in the mapping file
  * @param typeNameAt where the typeName is written in the mapping file
  * @param timestamps the timestamp expression and its fallbacks, tried in order
  * @param correlationId null when the template maps none; when set its value is required
  */
 record ContentTemplate(
     int position,
+    LocatedJson.Position templateAt,
     LocatedJson.Position typeNameAt,
     TemplateKind kind,
     String typeName,
-    MappingExpression typeMatch,
-    MappingExpression deviceId,
-    List<MappingExpression> timestamps,
-    MappingExpression patientId,
-    MappingExpression encounterId,
-    MappingExpression correlationId,
+    Field typeMatch,
+    Field deviceId,
+    List<Field> timestamps,
+    Field patientId,
+    Field encounterId,
+    Field correlationId,
     List<ValueTemplate> values) {
 
+  /**
+   * One expression of the template with the name MedTech gives it in messages ({@code
+   * DeviceIdExpression}, or a value's name) and where it is written in the mapping file (for the
+   * fixed expressions of IoT Hub and IoT Central templates, where the template is written).
+   */
+  record Field(String name, MappingExpression expression, LocatedJson.Position at) {
+    String text() {
+      return expression.text();
+    }
+  }
+
   /** One entry of {@code values}. */
-  record ValueTemplate(String name, MappingExpression expression, boolean required) {}
+  record ValueTemplate(String name, Field expression, boolean required) {}
+
+  static final String TYPE_MATCH = "TypeMatchExpression";
+  static final String DEVICE_ID = "DeviceIdExpression";
+  static final String TIMESTAMP = "TimestampExpression";
+  static final String PATIENT_ID = "PatientIdExpression";
+  static final String ENCOUNTER_ID = "EncounterIdExpression";
+  static final String CORRELATION_ID = "CorrelationIdExpression";
 
   private static final String MATCHED_TOKEN = "matchedToken";
 
@@ -50,9 +78,9 @@ record ContentTemplate(
   void apply(ObjectNode envelope, Instant ingestionTime, Consumer<Measurement> out) {
     List<JsonNode> matches = new ArrayList<>();
     try {
-      typeMatch.matches(envelope, matches::add);
+      typeMatch.expression().matches(envelope, matches::add);
     } catch (JmesPathFunctionException e) {
-      throw evaluationError("typeMatchExpression", typeMatch, e);
+      throw evaluationError(typeMatch, e);
     }
     for (JsonNode token : matches) {
       out.accept(measure(scope(envelope, token), ingestionTime));
@@ -72,17 +100,16 @@ record ContentTemplate(
   }
 
   private Measurement measure(JsonNode root, Instant ingestionTime) {
-    String device = requiredText(root, deviceId, "deviceId");
+    String device = requiredText(root, deviceId);
     Instant occurrence = timestamp(root);
-    String patient = optionalText(root, patientId, "patientId");
-    String encounter = optionalText(root, encounterId, "encounterId");
-    String correlation =
-        correlationId == null ? null : requiredText(root, correlationId, "correlationId");
+    String patient = optionalText(root, patientId);
+    String encounter = optionalText(root, encounterId);
+    String correlation = correlationId == null ? null : requiredText(root, correlationId);
     List<MeasurementProperty> properties = new ArrayList<>(values.size());
     for (ValueTemplate value : values) {
-      String text = text(root, value.expression(), value.name());
+      String text = text(root, value.expression());
       if (value.required() && ValueText.isBlank(text)) {
-        throw missing(value.name(), value.expression());
+        throw missing(value.expression());
       }
       if (text != null) {
         properties.add(new MeasurementProperty(value.name(), text));
@@ -93,93 +120,111 @@ record ContentTemplate(
   }
 
   private Instant timestamp(JsonNode root) {
-    for (MappingExpression expression : timestamps) {
-      JsonNode token = single(root, expression, "timestamp");
+    for (Field expression : timestamps) {
+      JsonNode token = single(root, expression);
       if (token == null || token.isNull() || ValueText.isBlank(ValueText.of(token))) {
         continue;
       }
       if (!token.isTextual()) {
         throw new InvalidDataFormatException(
-            "The value for [timestamp] using "
-                + expression.text()
-                + " is "
-                + abbreviate(token.toString())
-                + ", not a date-time string"
-                + where());
+                "The value for ["
+                    + TIMESTAMP
+                    + "] using "
+                    + expression.text()
+                    + " is "
+                    + abbreviate(token.toString())
+                    + ", not a date-time string")
+            .withOrigin(origin(expression));
       }
-      return Timestamps.parse(token.textValue())
-          .orElseThrow(
-              () ->
-                  new InvalidDataFormatException(
-                      "Unable to parse the value '"
-                          + abbreviate(token.textValue())
-                          + "' for [timestamp] using "
-                          + expression.text()
-                          + " as a date-time (expected ISO-8601, e.g. 2021-07-07T17:00:00Z)"
-                          + where()));
+      Optional<Instant> parsed = Timestamps.parse(token.textValue());
+      if (parsed.isEmpty()) {
+        throw new InvalidDataFormatException(
+                "Unable to parse the value '"
+                    + abbreviate(token.textValue())
+                    + "' for ["
+                    + TIMESTAMP
+                    + "] using "
+                    + expression.text()
+                    + " as a date-time (expected ISO-8601, e.g. 2021-07-07T17:00:00Z)")
+            .withOrigin(origin(expression));
+      }
+      return parsed.get();
     }
+    String tried = timestamps.stream().map(Field::text).collect(joining(" or "));
+    Field first = timestamps.get(0);
     throw new IncompatibleDataException(
-        "Unable to extract required value for [timestamp] using "
-            + timestamps.stream().map(MappingExpression::text).collect(joining(" or "))
-            + where());
+            "Unable to extract required value for [" + TIMESTAMP + "] using " + tried)
+        .withOrigin(origin(first.name(), tried, first.at()));
   }
 
-  private String requiredText(JsonNode root, MappingExpression expression, String field) {
-    String text = text(root, expression, field);
+  private String requiredText(JsonNode root, Field expression) {
+    String text = text(root, expression);
     if (ValueText.isBlank(text)) {
-      throw missing(field, expression);
+      throw missing(expression);
     }
     return text;
   }
 
-  private String optionalText(JsonNode root, MappingExpression expression, String field) {
-    return expression == null ? null : text(root, expression, field);
+  private String optionalText(JsonNode root, Field expression) {
+    return expression == null ? null : text(root, expression);
   }
 
-  private String text(JsonNode root, MappingExpression expression, String field) {
-    return ValueText.of(single(root, expression, field));
+  private String text(JsonNode root, Field expression) {
+    return ValueText.of(single(root, expression));
   }
 
-  private JsonNode single(JsonNode root, MappingExpression expression, String field) {
+  private JsonNode single(JsonNode root, Field expression) {
     try {
-      return expression.single(root);
+      return expression.expression().single(root);
     } catch (JsonPath.MultipleTokensException e) {
       throw new IncompatibleDataException(
-          "Multiple tokens matched for ["
-              + field
-              + "] using "
-              + expression.text()
-              + "; the expression must match at most one token"
-              + where());
+              "Multiple tokens matched for ["
+                  + expression.name()
+                  + "] using "
+                  + expression.text()
+                  + "; the expression must match at most one token")
+          .withOrigin(origin(expression));
     } catch (JmesPathFunctionException e) {
-      throw evaluationError(field, expression, e);
+      throw evaluationError(expression, e);
     }
   }
 
-  private IncompatibleDataException evaluationError(
-      String field, MappingExpression expression, JmesPathFunctionException e) {
+  private DataException evaluationError(Field expression, JmesPathFunctionException e) {
     return new IncompatibleDataException(
-        "Unable to evaluate ["
-            + field
-            + "] using "
-            + expression.text()
-            + ": "
-            + e.getMessage()
-            + where(),
-        e);
+            "Unable to evaluate ["
+                + expression.name()
+                + "] using "
+                + expression.text()
+                + ": "
+                + e.getMessage(),
+            e)
+        .withOrigin(origin(expression));
   }
 
-  private IncompatibleDataException missing(String field, MappingExpression expression) {
+  /** MedTech's message, word for word: users search for it. */
+  private DataException missing(Field expression) {
     return new IncompatibleDataException(
-        "Unable to extract required value for ["
-            + field
-            + "] using "
-            + expression.text()
-            + where());
+            "Unable to extract required value for ["
+                + expression.name()
+                + "] using "
+                + expression.text())
+        .withOrigin(origin(expression));
   }
 
-  private String where() {
-    return " (template " + position + ", typeName '" + typeName + "')";
+  private ErrorOrigin origin(Field expression) {
+    return origin(expression.name(), expression.text(), expression.at());
+  }
+
+  private ErrorOrigin origin(String field, String expression, LocatedJson.Position at) {
+    return new ErrorOrigin(
+        "device",
+        position - 1,
+        kind.displayName,
+        typeName,
+        field,
+        expression,
+        at.line(),
+        at.column());
   }
 
   private static String abbreviate(String text) {

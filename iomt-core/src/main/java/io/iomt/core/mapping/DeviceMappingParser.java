@@ -6,6 +6,7 @@ import io.iomt.core.jmespath.JmesPathExpression;
 import io.iomt.core.jmespath.JmesPathSyntaxException;
 import io.iomt.core.jsonpath.JsonPath;
 import io.iomt.core.jsonpath.JsonPathSyntaxException;
+import io.iomt.core.mapping.ContentTemplate.Field;
 import io.iomt.core.mapping.ContentTemplate.ValueTemplate;
 import io.iomt.core.template.LocatedJson;
 import io.iomt.core.template.LocatedJson.Position;
@@ -116,10 +117,14 @@ final class DeviceMappingParser {
       props.missing("template");
       return;
     }
-    content(kind, props.pointer("template"));
+    content(kind, props.pointer("template"), doc.valueAt(props.pointer("templateType")));
   }
 
-  private void content(TemplateKind kind, String pointer) {
+  /**
+   * @param templateAt where the entry's templateType is written: the position of the template's
+   *     fixed expressions (IoT Hub, IoT Central), which are written nowhere in the file
+   */
+  private void content(TemplateKind kind, String pointer, Position templateAt) {
     String what =
         (kind.displayName.startsWith("I") ? "an " : "a ") + kind.displayName + " template";
     Props props = props(pointer, what);
@@ -178,32 +183,33 @@ final class DeviceMappingParser {
     Expressions ex = new Expressions(props, kind, language);
 
     String typeName = props.requiredText("typeName");
-    MappingExpression typeMatch = ex.required("typeMatchExpression");
-    MappingExpression deviceId;
-    List<MappingExpression> timestamps;
+    Field typeMatch = ex.required("typeMatchExpression", ContentTemplate.TYPE_MATCH);
+    Field deviceId;
+    List<Field> timestamps;
     switch (kind) {
       case IOT_JSON_PATH_CONTENT -> {
-        deviceId = IOT_HUB_DEVICE_ID;
-        timestamps = IOT_HUB_TIMESTAMPS;
+        deviceId = fixed(ContentTemplate.DEVICE_ID, IOT_HUB_DEVICE_ID, templateAt);
+        timestamps = fixed(ContentTemplate.TIMESTAMP, IOT_HUB_TIMESTAMPS, templateAt);
       }
       case IOT_CENTRAL_JSON_PATH_CONTENT -> {
-        deviceId = IOT_CENTRAL_DEVICE_ID;
-        timestamps = IOT_CENTRAL_TIMESTAMPS;
+        deviceId = fixed(ContentTemplate.DEVICE_ID, IOT_CENTRAL_DEVICE_ID, templateAt);
+        timestamps = fixed(ContentTemplate.TIMESTAMP, IOT_CENTRAL_TIMESTAMPS, templateAt);
       }
       default -> {
-        deviceId = ex.required("deviceIdExpression");
-        MappingExpression timestamp = ex.required("timestampExpression");
+        deviceId = ex.required("deviceIdExpression", ContentTemplate.DEVICE_ID);
+        Field timestamp = ex.required("timestampExpression", ContentTemplate.TIMESTAMP);
         timestamps = timestamp == null ? null : List.of(timestamp);
       }
     }
-    MappingExpression patientId = ex.optional("patientIdExpression");
-    MappingExpression encounterId = ex.optional("encounterIdExpression");
-    MappingExpression correlationId = ex.optional("correlationIdExpression");
+    Field patientId = ex.optional("patientIdExpression", ContentTemplate.PATIENT_ID);
+    Field encounterId = ex.optional("encounterIdExpression", ContentTemplate.ENCOUNTER_ID);
+    Field correlationId = ex.optional("correlationIdExpression", ContentTemplate.CORRELATION_ID);
     List<ValueTemplate> values = values(props, ex);
     if (typeName != null && typeMatch != null && deviceId != null && timestamps != null) {
       templates.add(
           new ContentTemplate(
               templates.size() + 1,
+              templateAt,
               props.valueAt("typeName"),
               kind,
               typeName,
@@ -215,6 +221,14 @@ final class DeviceMappingParser {
               correlationId,
               values));
     }
+  }
+
+  private static Field fixed(String name, MappingExpression expression, Position at) {
+    return new Field(name, expression, at);
+  }
+
+  private static List<Field> fixed(String name, List<MappingExpression> expressions, Position at) {
+    return expressions.stream().map(e -> fixed(name, e, at)).toList();
   }
 
   private static String fixedText(TemplateKind kind, String canonical) {
@@ -247,7 +261,7 @@ final class DeviceMappingParser {
       }
       value.rejectUnknown(List.of("valueName", "valueExpression", "required"), "value");
       String name = value.requiredText("valueName");
-      MappingExpression expression = ex.of(value, "valueExpression", true);
+      Field expression = ex.of(value, "valueExpression", true, name);
       boolean required = value.bool("required");
       if (name != null && expression != null) {
         out.add(new ValueTemplate(name, expression, required));
@@ -268,15 +282,19 @@ final class DeviceMappingParser {
       this.defaultLanguage = defaultLanguage;
     }
 
-    MappingExpression required(String name) {
-      return of(template, name, true);
+    Field required(String name, String field) {
+      return of(template, name, true, field);
     }
 
-    MappingExpression optional(String name) {
-      return of(template, name, false);
+    Field optional(String name, String field) {
+      return of(template, name, false, field);
     }
 
-    MappingExpression of(Props owner, String name, boolean required) {
+    /**
+     * Compiles one expression property; {@code field} is the name data errors give it (MedTech's
+     * {@code DeviceIdExpression}, or the value's name).
+     */
+    Field of(Props owner, String name, boolean required, String field) {
       JsonNode node = owner.get(name);
       String pointer = owner.pointer(name);
       if (node == null
@@ -288,6 +306,7 @@ final class DeviceMappingParser {
         return null;
       }
       String text;
+      Position at = doc.valueAt(pointer);
       ExpressionLanguage language = defaultLanguage;
       if (node.isTextual()) {
         text = node.asText();
@@ -295,6 +314,7 @@ final class DeviceMappingParser {
         Props expr = props(pointer, "an expression");
         expr.rejectUnknown(List.of("value", "language"), "expression");
         text = expr.requiredText("value");
+        at = expr.valueAt("value");
         JsonNode lang = expr.get("language");
         if (lang != null && !lang.isNull()) {
           ExpressionLanguage parsed =
@@ -332,9 +352,11 @@ final class DeviceMappingParser {
         return null;
       }
       try {
-        return language == ExpressionLanguage.JMES_PATH
-            ? new MappingExpression.JmesPath(JmesPathExpression.compile(text))
-            : new MappingExpression.JsonPathExpression(JsonPath.compile(text));
+        MappingExpression compiled =
+            language == ExpressionLanguage.JMES_PATH
+                ? new MappingExpression.JmesPath(JmesPathExpression.compile(text))
+                : new MappingExpression.JsonPathExpression(JsonPath.compile(text));
+        return field == null ? null : new Field(field, compiled, at);
       } catch (JsonPathSyntaxException e) {
         error(doc.valueAt(pointer), name + " is not a valid JSONPath: " + e.getMessage());
       } catch (JmesPathSyntaxException e) {

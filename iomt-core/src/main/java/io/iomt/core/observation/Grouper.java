@@ -92,12 +92,13 @@ public final class Grouper {
             new Failed<>(
                 item,
                 new CorrelationIdNotDefinedException(
-                    "Type '"
-                        + m.type()
-                        + "' groups by CorrelationId, but the measurement of device '"
-                        + m.deviceId()
-                        + "' has no correlation id; map correlationIdExpression in the device"
-                        + " mapping")));
+                        "Type '"
+                            + m.type()
+                            + "' groups by CorrelationId, but the measurement of device '"
+                            + m.deviceId()
+                            + "' has no correlation id; map correlationIdExpression in the device"
+                            + " mapping")
+                    .withOrigin(template.templateOrigin())));
         continue;
       }
       Instant start = periodStart(template.periodInterval(), m.occurrenceTimeUtc());

@@ -1,5 +1,6 @@
 package io.iomt.core.observation;
 
+import io.iomt.core.error.DataException;
 import io.iomt.core.error.InvalidQuantityFhirValueException;
 import io.iomt.core.fhirmapping.CodeValueTemplate;
 import io.iomt.core.fhirmapping.FhirCategory;
@@ -108,7 +109,10 @@ public final class ObservationFactory {
     for (FhirCategory c : t.category()) {
       o.addCategory(concept(c.codes(), null).setText(c.text()));
     }
-    o.setCode(concept(t.codes(), t.typeName()).setText(t.typeName()));
+    // The type as the measurements spell it, as MedTech writes it (the template matched them
+    // case-insensitively); the identifier uses the same spelling.
+    String type = group.key().type();
+    o.setCode(concept(t.codes(), type).setText(type));
     if (subject.patientId() != null) {
       o.setSubject(new Reference("Patient/" + subject.patientId()));
     }
@@ -208,6 +212,20 @@ public final class ObservationFactory {
 
   /** The value for one value template, or null when the group has none (keep what exists). */
   private Type value(
+      FhirValue template,
+      ObservationGroup group,
+      Type previous,
+      Instant previousStart,
+      Instant start,
+      Instant end) {
+    try {
+      return convert(template, group, previous, previousStart, start, end);
+    } catch (DataException e) {
+      throw e.withOrigin(group.template().valueOrigin(template.valueName()));
+    }
+  }
+
+  private Type convert(
       FhirValue template,
       ObservationGroup group,
       Type previous,

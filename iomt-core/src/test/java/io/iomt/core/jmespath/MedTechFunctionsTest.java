@@ -49,6 +49,56 @@ class MedTechFunctionsTest {
     assertThat(eval(expression).toString()).isEqualTo(expected);
   }
 
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "add(`9223372036854775807`, `1`)|-9223372036854775808",
+        "add(`-9223372036854775808`, `-1`)|9223372036854775807",
+        "add(`9223372036854775807`, `9223372036854775807`)|-2",
+        "subtract(`-9223372036854775808`, `1`)|9223372036854775807",
+        "subtract(`9223372036854775807`, `-1`)|-9223372036854775808",
+        "multiply(`9223372036854775807`, `2`)|-2",
+        "multiply(`4294967296`, `4294967296`)|0",
+        "multiply(`-9223372036854775808`, `-1`)|-9223372036854775808",
+      })
+  void integerAddSubtractAndMultiplyWrapAroundOnOverflowLikeDotNetUncheckedLong(
+      String expression, String expected) throws Exception {
+    JsonNode result = eval(expression);
+    assertThat(result.isIntegralNumber()).isTrue();
+    assertThat(result.toString()).isEqualTo(expected);
+  }
+
+  @Test
+  void wrapAroundAppliesToValuesReadFromTheEventToo() throws Exception {
+    assertThat(eval("add(Body.v, `1`)", "{\"Body\":{\"v\":9223372036854775807}}").longValue())
+        .isEqualTo(Long.MIN_VALUE);
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "pow(`2`, `-1`)|0",
+        "pow(`2`, `-2`)|0",
+        "pow(`1`, `-3`)|1",
+        "pow(`-1`, `-3`)|-1",
+        "pow(`3`, `39`)|4052555153018976256",
+        "pow(`-2`, `63`)|-9223372036854775808",
+        "pow(`2`, `62`)|4611686018427387904",
+      })
+  void integerPowIsComputedInDoublePrecisionAndRoundedHalfToEven(String expression, String expected)
+      throws Exception {
+    JsonNode result = eval(expression);
+    assertThat(result.isIntegralNumber()).isTrue();
+    assertThat(result.toString()).isEqualTo(expected);
+  }
+
+  @Test
+  void floatArithmeticDoesNotWrap() throws Exception {
+    assertThat(eval("add(`9223372036854775807`, `1.0`)").doubleValue()).isEqualTo(0x1p63);
+  }
+
   @Test
   void integerArgumentsGiveIntegerResultsAndFloatArgumentsGiveFloats() throws Exception {
     assertThat(eval("add(`1`, `2`)").isIntegralNumber()).isTrue();
@@ -67,8 +117,9 @@ class MedTechFunctionsTest {
         "divide(`1`, `0`)|divide: division by zero",
         "divide(`1.0`, `0`)|divide: division by zero",
         "pow(`10`, `30`)|pow: integer overflow",
-        "pow(`2`, `-1`)|pow: negative exponent",
-        "multiply(`9223372036854775807`, `2`)|multiply: integer overflow",
+        "pow(`2`, `63`)|pow: integer overflow",
+        "pow(`-2`, `64`)|pow: integer overflow",
+        "pow(`0`, `-1`)|pow: zero to the negative power -1",
         "add(Body.s, `2`)|add: argument 1 must be a number, got string \"1\"",
         "add(`1`, missing)|add: argument 2 must be a number, got null",
         "insertString('abc', '-', `4`)|insertString: argument 3 (position) is 4, outside 0..3",
