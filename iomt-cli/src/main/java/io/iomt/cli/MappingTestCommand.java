@@ -4,22 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.iomt.core.debug.MappingDebugger;
+import io.iomt.core.debug.MappingValidation;
 import io.iomt.core.envelope.EnvelopeReader;
 import io.iomt.core.envelope.MessageLimits;
-import io.iomt.core.error.DataException;
-import io.iomt.core.error.InvalidTemplateException;
 import io.iomt.core.error.IomtException;
 import io.iomt.core.error.TemplateProblem;
-import io.iomt.core.fhirmapping.FhirMapping;
 import io.iomt.core.fhirmapping.MappingCrossCheck;
-import io.iomt.core.mapping.DeviceMapping;
-import io.iomt.core.mapping.MappingTrial;
 import io.iomt.core.measurement.Measurement;
 import io.iomt.core.measurement.MeasurementJson;
-import io.iomt.core.observation.Grouper;
 import io.iomt.core.observation.ObservationFactory;
 import io.iomt.core.observation.ObservationGroup;
-import io.iomt.core.observation.ResourceIds;
 import io.iomt.fhir.FhirDestination;
 import io.iomt.fhir.FhirResources;
 import io.iomt.fhir.auth.TokenProvider;
@@ -42,9 +37,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code iomt mapping test}: the offline mapping debugger. Runs events through the device mapping,
- * groups the measurements, and shows the Observations the FHIR mapping makes of them; with {@code
- * --fhir-url} it resolves identities and writes them for real, then shows what it wrote,
- * authenticating as {@link FhirAuthCliOptions} say.
+ * groups the measurements, and shows the Observations the FHIR mapping makes of them ({@link
+ * MappingDebugger}, which the service's console shares); with {@code --fhir-url} it resolves
+ * identities and writes them for real, then shows what it wrote, authenticating as {@link
+ * FhirAuthCliOptions} say.
  */
 @Command(
     name = "test",
@@ -112,73 +108,61 @@ final class MappingTestCommand implements Callable<Integer> {
     out.set("errors", errors);
     out.set("warnings", warnings);
 
-    DeviceMapping device = load(deviceMappingFile, () -> DeviceMapping.parse(deviceBytes));
-    FhirMapping fhir = load(fhirMappingFile, () -> FhirMapping.parse(fhirBytes));
-    if (device == null || fhir == null) {
+    MappingDebugger.Outcome outcome =
+        new MappingDebugger(
+                new EnvelopeReader(MessageLimits.DEFAULTS),
+                new ObservationFactory(Clock.systemUTC()))
+            .testEnvelopes(deviceBytes, fhirBytes, events);
+    MappingValidation validation = outcome.validation();
+    if (!(outcome instanceof MappingDebugger.Ran ran)) {
+      // only the problems of the mapping(s) that did not load, as before any data is read
+      if (!validation.device().valid()) {
+        validation.device().problems().forEach(p -> sorted(deviceMappingFile, p));
+      }
+      if (!validation.fhir().valid()) {
+        validation.fhir().problems().forEach(p -> sorted(fhirMappingFile, p));
+      }
       print(out);
       return IomtCli.USAGE_OR_MAPPING_ERROR;
     }
-    device.warnings().forEach(p -> problem(warnings, deviceMappingFile, p));
-    fhir.warnings().forEach(p -> problem(warnings, fhirMappingFile, p));
-    boolean mappingsDisagree = false;
-    for (MappingCrossCheck.Finding f : MappingCrossCheck.check(device, fhir)) {
-      mappingsDisagree |= f.problem().isError();
-      problem(
-          f.problem().isError() ? errors : warnings,
-          f.inDeviceMapping() ? deviceMappingFile : fhirMappingFile,
-          f.problem());
+    validation.device().problems().forEach(p -> problem(warnings, deviceMappingFile, p));
+    validation.fhir().problems().forEach(p -> problem(warnings, fhirMappingFile, p));
+    for (MappingCrossCheck.Finding f : validation.crossCheck()) {
+      sorted(f.inDeviceMapping() ? deviceMappingFile : fhirMappingFile, f.problem());
     }
-
-    MappingTrial.Completed trial =
-        (MappingTrial.Completed)
-            MappingTrial.run(deviceBytes, events, new EnvelopeReader(MessageLimits.DEFAULTS));
-    trial.failures().forEach(f -> dataError(f.error(), "event " + f.index()));
-    for (Measurement m : trial.measurements()) {
-      measurementsJson.add(measurementJson(m));
+    for (MappingDebugger.DataError e : ran.errors()) {
+      if (fhirUrl == null || e.step() != MappingDebugger.Step.CONVERT) {
+        dataError(
+            e.error(),
+            e.step() == MappingDebugger.Step.NORMALIZE
+                ? "event " + e.message()
+                : "device " + e.deviceId());
+      }
     }
-    Grouper.Result grouped = Grouper.group(trial.measurements(), fhir);
-    grouped.failures().forEach(f -> dataError(f.error(), "device " + f.measurement().deviceId()));
+    for (MappingDebugger.Normalized m : ran.measurements()) {
+      measurementsJson.add(measurementJson(m.measurement()));
+    }
 
     List<Observation> observations = new ArrayList<>();
-    try {
-      if (fhirUrl == null) {
-        observations.addAll(offline(grouped.groups()));
-      } else {
-        observations.addAll(online(grouped.groups(), tokens));
+    if (fhirUrl == null) {
+      ran.observations().forEach(c -> observations.add(c.observation()));
+    } else {
+      List<ObservationGroup> groups = new ArrayList<>();
+      ran.groups().forEach(g -> groups.add(g.group()));
+      try {
+        observations.addAll(online(groups, tokens));
+      } catch (IomtException e) {
+        dataError(e, "FHIR server " + fhirUrl);
       }
-    } catch (IomtException e) {
-      dataError(e, "FHIR server " + fhirUrl);
     }
     for (Observation o : observations) {
       observationsJson.add(JSON.readTree(FhirResources.encode(o)));
     }
     print(out);
-    if (mappingsDisagree) {
+    if (validation.mappingsDisagree()) {
       return IomtCli.USAGE_OR_MAPPING_ERROR;
     }
     return errors.isEmpty() ? IomtCli.OK : IomtCli.DATA_ERROR;
-  }
-
-  private List<Observation> offline(List<ObservationGroup> groups) {
-    ObservationFactory factory = new ObservationFactory(Clock.systemUTC());
-    List<Observation> out = new ArrayList<>();
-    for (ObservationGroup g : groups) {
-      ObservationFactory.Subject subject =
-          new ObservationFactory.Subject(
-              g.key().patientId() == null
-                  ? null
-                  : ResourceIds.of("Patient", null, g.key().patientId()),
-              ResourceIds.of("Device", null, g.key().deviceId()),
-              g.key().encounterId() == null
-                  ? null
-                  : ResourceIds.of("Encounter", null, g.key().encounterId()));
-      try {
-        out.add(factory.create(g, subject));
-      } catch (DataException e) {
-        dataError(e, "device " + g.key().deviceId());
-      }
-    }
-    return out;
   }
 
   private List<Observation> online(List<ObservationGroup> groups, TokenProvider tokens) {
@@ -198,17 +182,9 @@ final class MappingTestCommand implements Callable<Integer> {
     return out;
   }
 
-  private interface Loader<T> {
-    T load();
-  }
-
-  private <T> T load(Path file, Loader<T> loader) {
-    try {
-      return loader.load();
-    } catch (InvalidTemplateException e) {
-      e.problems().forEach(p -> problem(p.isError() ? errors : warnings, file, p));
-      return null;
-    }
+  /** A problem into {@code errors} or {@code warnings}, by its severity. */
+  private void sorted(Path file, TemplateProblem p) {
+    problem(p.isError() ? errors : warnings, file, p);
   }
 
   private static void problem(ArrayNode into, Path file, TemplateProblem p) {

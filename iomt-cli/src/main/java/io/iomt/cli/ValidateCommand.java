@@ -1,17 +1,18 @@
 package io.iomt.cli;
 
-import io.iomt.core.error.TemplateProblem;
-import io.iomt.core.fhirmapping.FhirMapping;
+import io.iomt.core.debug.MappingDebugger;
+import io.iomt.core.debug.MappingValidation;
 import io.iomt.core.fhirmapping.MappingCrossCheck;
-import io.iomt.core.mapping.DeviceMapping;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code iomt validate}: checks mappings and lists every problem with its line and column. */
+/**
+ * {@code iomt validate}: checks mappings and lists every problem with its line and column ({@link
+ * MappingDebugger#validate}, the same check the console's debugger shows).
+ */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
@@ -37,29 +38,19 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     CommandLine cli = spec.commandLine();
     byte[] deviceBytes = InputFiles.read(deviceMapping, "--device-mapping");
-    List<TemplateProblem> problems = DeviceMapping.validate(deviceBytes);
-    InputFiles.printProblems(cli.getErr(), deviceMapping, problems);
-    boolean valid = problems.stream().noneMatch(TemplateProblem::isError);
-    if (fhirMapping != null) {
-      byte[] fhirBytes = InputFiles.read(fhirMapping, "--fhir-mapping");
-      List<TemplateProblem> fhirProblems = FhirMapping.validate(fhirBytes);
-      InputFiles.printProblems(cli.getErr(), fhirMapping, fhirProblems);
-      boolean fhirValid = fhirProblems.stream().noneMatch(TemplateProblem::isError);
-      if (valid && fhirValid) {
-        for (MappingCrossCheck.Finding f :
-            MappingCrossCheck.check(
-                DeviceMapping.parse(deviceBytes), FhirMapping.parse(fhirBytes))) {
-          cli.getErr()
-              .println((f.inDeviceMapping() ? deviceMapping : fhirMapping) + ":" + f.problem());
-          valid &= !f.problem().isError();
-        }
-      }
-      valid &= fhirValid;
+    byte[] fhirBytes = fhirMapping == null ? null : InputFiles.read(fhirMapping, "--fhir-mapping");
+    MappingValidation validation = MappingDebugger.validate(deviceBytes, fhirBytes);
+    InputFiles.printProblems(cli.getErr(), deviceMapping, validation.device().problems());
+    if (validation.fhir() != null) {
+      InputFiles.printProblems(cli.getErr(), fhirMapping, validation.fhir().problems());
     }
-    if (valid) {
+    for (MappingCrossCheck.Finding f : validation.crossCheck()) {
+      cli.getErr().println((f.inDeviceMapping() ? deviceMapping : fhirMapping) + ":" + f.problem());
+    }
+    if (validation.valid()) {
       cli.getOut()
           .println(deviceMapping + (fhirMapping == null ? "" : " and " + fhirMapping) + ": valid");
     }
-    return valid ? IomtCli.OK : IomtCli.USAGE_OR_MAPPING_ERROR;
+    return validation.valid() ? IomtCli.OK : IomtCli.USAGE_OR_MAPPING_ERROR;
   }
 }
