@@ -14,31 +14,36 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
  * The demo, start to end: starts a FHIR server with its data in {@code <data-dir>/fhir} and the
- * connector service with its embedded broker in {@code <data-dir>/kafka}, replays a stream of
- * device messages through HTTP ingest, waits until the connector has written everything to FHIR,
- * and reads back from FHIR what is there. {@link #close()} stops both servers. One run per
- * instance.
+ * connector service with its embedded broker in {@code <data-dir>/kafka}, makes the connector
+ * through the service's management API ({@link DemoConnector}), replays a stream of device messages
+ * through HTTP ingest, waits until the connector has written everything to FHIR and dead-lettered
+ * what its mapping cannot read, and reads back from FHIR what is there. The servers keep running
+ * until {@link #close()} (the user's {@code --keep-running} session uses them through {@link
+ * #access()}). One run per instance.
  */
 final class Demo implements AutoCloseable {
 
-  /** The connector's name, and so the ingest path {@code /ingest/demo}. */
-  static final String CONNECTOR = "demo";
+  /** The connector's name, and so the ingest path {@code /ingest/demo-ward}. */
+  static final String CONNECTOR = DemoConnector.NAME;
 
   static final int MESSAGES_PER_REQUEST = 100;
   static final int REQUESTS_IN_FLIGHT = 4;
   private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(2);
 
   /**
    * @param dataDir where the FHIR database, the broker's data, the mappings and the log go
    * @param stallTimeout how long the wait for FHIR may see no progress before the demo gives up
+   * @param port the service's HTTP port on 127.0.0.1, 0 for a free one
    */
-  record Options(Path dataDir, DemoStream stream, Duration stallTimeout) {
+  record Options(Path dataDir, DemoStream stream, Duration stallTimeout, int port) {
     Options {
       dataDir = dataDir.toAbsolutePath().normalize();
     }
@@ -52,9 +57,19 @@ final class Demo implements AutoCloseable {
    * @param heldBefore of those Observations, how many FHIR held before the replay (an earlier run
    *     on the same data directory)
    * @param serverTotal all Observations on the server, of any device
+   * @param deadLetters what the connector dead-lettered of this run's messages
    */
   record Result(
-      int messages, FhirCensus.Tally tally, String fhirUrl, int heldBefore, int serverTotal) {
+      int messages,
+      FhirCensus.Tally tally,
+      String fhirUrl,
+      int heldBefore,
+      int serverTotal,
+      List<DeadLetterTopic.Letter> deadLetters) {
+
+    Result {
+      deadLetters = List.copyOf(deadLetters);
+    }
 
     /** {@code demo: <N> messages, <M> measurements, <K> observations in FHIR at <url>} */
     String finalLine() {
@@ -70,10 +85,13 @@ final class Demo implements AutoCloseable {
   }
 
   private final Options options;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final PrintStream out;
   private final boolean terminal;
   private HapiFhirServer fhir;
   private EmbeddedService service;
+  private Access access;
 
   Demo(Options options, PrintStream out, boolean terminal) {
     this.options = options;
@@ -100,9 +118,9 @@ final class Demo implements AutoCloseable {
         expected.measurements());
     if (expected.rejected() > 0) {
       say(
-          "%d of the messages do not fit the device mapping: the connector sends them to the topic"
-              + " %s-errors",
-          expected.rejected(), CONNECTOR);
+          "%d of the messages do not fit the device mapping: the connector dead-letters them to"
+              + " the topic %s",
+          expected.rejected(), DemoConnector.ERROR_TOPIC);
     }
 
     long started = System.nanoTime();
@@ -113,15 +131,13 @@ final class Demo implements AutoCloseable {
     fhir = HapiFhirServer.persistent(dataDir.resolve("fhir"), 0);
     String fhirUrl = fhir.baseUrl();
     // The two boot in parallel: HAPI is the slow one, and the service does not call FHIR before
-    // data arrives.
+    // its connector is made.
     CompletableFuture<Void> fhirStarted = CompletableFuture.runAsync(fhir::start);
-    byte[] key = new byte[16];
-    new SecureRandom().nextBytes(key);
-    String apiKey = HexFormat.of().formatHex(key);
+    String ingestKey = randomKey();
+    String managementKey = randomKey();
     service =
         EmbeddedService.start(
-            new EmbeddedService.Settings(
-                dataDir, apiKey, CONNECTOR, deviceMappingFile, fhirMappingFile, fhirUrl));
+            new EmbeddedService.Settings(dataDir, ingestKey, managementKey, options.port()));
     say("connector service ready at %s after %s", service.baseUrl(), since(started));
     try {
       fhirStarted.join();
@@ -130,33 +146,81 @@ final class Demo implements AutoCloseable {
     }
     say("FHIR server ready at %s after %s", fhirUrl, since(started));
 
+    ManagementClient management = new ManagementClient(service.baseUrl(), managementKey);
+    management.awaitReady(OPERATION_TIMEOUT);
+    DemoConnector.Outcome made =
+        DemoConnector.ensure(
+            management, read(deviceMappingFile), read(fhirMappingFile), fhirUrl, OPERATION_TIMEOUT);
+    say(
+        "connector %s made through the management API (%s): %s",
+        CONNECTOR,
+        DemoConnector.IOT_CONNECTOR_ID,
+        made.written().isEmpty()
+            ? "as the last run left it"
+            : "PUT " + String.join(", ", made.written()));
+    access =
+        new Access(
+            service.baseUrl(),
+            managementKey,
+            ingestKey,
+            service.bootstrapServers(),
+            CONNECTOR,
+            DemoConnector.SOURCE_TOPIC,
+            fhirUrl);
+
     FhirCensus census = new FhirCensus(fhirUrl);
     Map<String, String> devices = census.devices(expected.deviceIds());
     int heldBefore = devices.isEmpty() ? 0 : census.observationCount(devices.values());
 
-    IngestClient ingest = new IngestClient(service.ingestUrl(CONNECTOR), apiKey);
-    say("replaying through POST %s", ingest.url());
-    long replayStarted = System.nanoTime();
-    int total = stream.messages().size();
-    ProgressBar sent = new ProgressBar(out, terminal, "ingest", total);
-    int accepted =
-        new Replayer(ingest, MESSAGES_PER_REQUEST, REQUESTS_IN_FLIGHT)
-            .replay(stream.messages(), done -> sent.update(done, done + "/" + total + " messages"));
-    sent.finish(accepted, accepted + "/" + total + " messages in " + since(replayStarted));
-
+    IngestClient ingest = new IngestClient(service.ingestUrl(CONNECTOR), ingestKey);
     FhirCensus.Tally tally;
-    try (PipelineLag lag = new PipelineLag(service.bean(KafkaClients.class), CONNECTOR)) {
-      tally = awaitFhir(census, expected, lag);
+    List<DeadLetterTopic.Letter> deadLetters;
+    try (DeadLetterTopic errors =
+            new DeadLetterTopic(service.bootstrapServers(), DemoConnector.ERROR_TOPIC);
+        PipelineLag lag = new PipelineLag(service.bean(KafkaClients.class), CONNECTOR)) {
+      say("replaying through POST %s", ingest.url());
+      long replayStarted = System.nanoTime();
+      int total = stream.messages().size();
+      ProgressBar sent = new ProgressBar(out, terminal, "ingest", total);
+      int accepted =
+          new Replayer(ingest, MESSAGES_PER_REQUEST, REQUESTS_IN_FLIGHT)
+              .replay(
+                  stream.messages(), done -> sent.update(done, done + "/" + total + " messages"));
+      sent.finish(accepted, accepted + "/" + total + " messages in " + since(replayStarted));
+
+      tally = awaitFhir(census, expected, lag, errors);
+      deadLetters = errors.read();
+      say("the connector wrote everything %s after the replay started", since(replayStarted));
+      return new Result(
+          accepted, tally, fhirUrl, heldBefore, census.observationCount(), deadLetters);
     }
-    say("the connector wrote everything %s after the replay started", since(replayStarted));
-    return new Result(accepted, tally, fhirUrl, heldBefore, census.observationCount());
   }
 
   /**
-   * Polls until both stages have committed everything (so FHIR holds all there is to hold) and FHIR
-   * holds at least the expected Observations and measurements.
+   * How to reach the running demo: set once {@link #run()} has made the connector.
+   *
+   * @throws IllegalStateException before that
    */
-  private FhirCensus.Tally awaitFhir(FhirCensus census, Expectation expected, PipelineLag lag)
+  Access access() {
+    if (access == null) {
+      throw new IllegalStateException("the demo has not made its connector yet");
+    }
+    return access;
+  }
+
+  private static String randomKey() {
+    byte[] key = new byte[16];
+    RANDOM.nextBytes(key);
+    return HexFormat.of().formatHex(key);
+  }
+
+  /**
+   * Polls until both stages have committed everything (so FHIR holds all there is to hold), FHIR
+   * holds at least the expected Observations and measurements, and the messages the mapping rejects
+   * are on the error topic.
+   */
+  private FhirCensus.Tally awaitFhir(
+      FhirCensus census, Expectation expected, PipelineLag lag, DeadLetterTopic errors)
       throws InterruptedException {
     ProgressBar progress = new ProgressBar(out, terminal, "FHIR", expected.observations());
     Map<String, String> devices = Map.of();
@@ -175,7 +239,9 @@ final class Demo implements AutoCloseable {
               + " observations"
               + (behind > 0 ? ", " + behind + " records in the pipeline" : "");
       progress.update(observations, detail);
-      if (behind == 0 && observations >= expected.observations()) {
+      if (behind == 0
+          && observations >= expected.observations()
+          && errors.read().size() >= expected.rejected()) {
         FhirCensus.Tally tally = census.tally(devices.values());
         if (tally.measurements() >= expected.measurements()) {
           progress.finish(
@@ -202,9 +268,12 @@ final class Demo implements AutoCloseable {
                     + expected.observations()
                     + " Observations with "
                     + expected.measurements()
-                    + " measurements (rejected data goes to the topic "
-                    + CONNECTOR
-                    + "-errors)");
+                    + " measurements and "
+                    + errors.read().size()
+                    + " of the expected "
+                    + expected.rejected()
+                    + " dead letters on the topic "
+                    + DemoConnector.ERROR_TOPIC);
       }
       Thread.sleep(POLL.toMillis());
     }

@@ -1,6 +1,7 @@
 package io.iomt.demo;
 
 import io.iomt.service.IomtServiceApplication;
+import io.iomt.service.KafkaRuntime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,23 +12,20 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The connector service ({@link IomtServiceApplication}) started in this JVM on its embedded
- * defaults: its own Kafka broker with data in {@code <data-dir>/kafka}, HTTP ingest on a free
- * loopback port, one connector writing to the given FHIR server.
+ * defaults: its own Kafka broker with data in {@code <data-dir>/kafka} (where the management API
+ * keeps its resources too), HTTP ingest and the management API on a loopback port. It has no
+ * connector of its own: the demo makes one through the management API ({@link DemoConnector}).
  */
 final class EmbeddedService implements AutoCloseable {
 
   /**
    * What the demo's service runs.
    *
-   * @param connector the connector's name, which is also its ingest path
+   * @param ingestKey the key HTTP ingest takes
+   * @param managementKey the management API's contributor key (also the console's)
+   * @param port the HTTP port on 127.0.0.1, 0 for a free one
    */
-  record Settings(
-      Path dataDir,
-      String apiKey,
-      String connector,
-      Path deviceMapping,
-      Path fhirMapping,
-      String fhirUrl) {}
+  record Settings(Path dataDir, String ingestKey, String managementKey, int port) {}
 
   private final ConfigurableApplicationContext context;
   private final URI baseUrl;
@@ -38,9 +36,8 @@ final class EmbeddedService implements AutoCloseable {
         URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"));
   }
 
-  /** Starts the service; returns once it serves HTTP with its connector running. */
+  /** Starts the service; returns once it serves HTTP (the management API may still answer 503). */
   static EmbeddedService start(Settings settings) {
-    String prefix = "--iomt.connectors." + settings.connector() + ".";
     List<String> args = new ArrayList<>();
     // Only the service's own configuration: not an application.yml lying in the working directory.
     args.add("--spring.config.location=optional:classpath:/,optional:classpath:/config/");
@@ -48,20 +45,12 @@ final class EmbeddedService implements AutoCloseable {
     args.add("--springdoc.api-docs.enabled=false");
     args.add("--springdoc.swagger-ui.enabled=false");
     args.add("--server.address=127.0.0.1");
-    args.add("--server.port=0");
+    args.add("--server.port=" + settings.port());
     args.add("--iomt.data-dir=" + settings.dataDir().toAbsolutePath());
-    args.add("--iomt.ingest.api-keys[0]=" + settings.apiKey());
-    args.add(prefix + "device-mapping=" + settings.deviceMapping().toAbsolutePath());
-    args.add(prefix + "fhir-mapping=" + settings.fhirMapping().toAbsolutePath());
-    args.add(prefix + "fhir.url=" + settings.fhirUrl());
-    args.add(prefix + "fhir.identity-resolution=Create");
-    // The in-process HAPI server shares two cores with everything else here: a batch of 500
-    // Observations can take longer than the default 30 s on a busy machine, and a timed-out batch
-    // is sent again from the start.
-    args.add(prefix + "fhir.request-timeout=2m");
-    args.add(prefix + "flush.max-events=1000");
-    args.add(prefix + "flush.max-age=1s");
-    args.add(prefix + "partitions=4");
+    args.add("--iomt.ingest.api-keys[0]=" + settings.ingestKey());
+    args.add("--iomt.management.api-keys[0].name=demo");
+    args.add("--iomt.management.api-keys[0].key=" + settings.managementKey());
+    args.add("--iomt.management.api-keys[0].role=contributor");
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(IomtServiceApplication.class)
             .bannerMode(Banner.Mode.OFF)
@@ -78,6 +67,11 @@ final class EmbeddedService implements AutoCloseable {
 
   URI ingestUrl(String connector) {
     return baseUrl.resolve("/ingest/" + connector);
+  }
+
+  /** The embedded broker's address, {@code 127.0.0.1:<port>}, for any Kafka client. */
+  String bootstrapServers() {
+    return bean(KafkaRuntime.class).clients().bootstrapServers();
   }
 
   /**

@@ -20,7 +20,11 @@ import java.util.Random;
  * patients also have a blood-pressure cuff that measures every 5 minutes; the last ones a pulse
  * oximeter that sends its last three 1 Hz SpO₂ readings every 3 s, and every 30 s a pulse reading
  * too, which the sample mapping does not map. Messages are in the order they were sent; their
- * shapes are those the sample device mapping reads ({@code samples/device-mapping.json}).
+ * shapes are those the sample device mapping reads ({@code samples/device-mapping.json}), but for
+ * one: the first monitor gets a firmware update at the end of the plan, and its next message (the
+ * stream's last) names its timestamp {@code "timestamp"} instead of {@code "endDate"}. The sample
+ * mapping cannot read it, so the connector dead-letters it: the demo's error to fix in the
+ * console's mapping debugger and replay ({@link #NEW_FIRMWARE}).
  */
 final class StreamGenerator {
 
@@ -50,6 +54,9 @@ final class StreamGenerator {
   static final Duration BLOOD_PRESSURE_EVERY = Duration.ofMinutes(5);
   static final int OXIMETER_READINGS_PER_MESSAGE = 3;
   static final int OXIMETER_MESSAGES_PER_PULSE = 10;
+
+  /** The firmware version the first monitor reports after its update. */
+  static final String NEW_FIRMWARE = "2.0.0";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -82,6 +89,17 @@ final class StreamGenerator {
       body.put("deviceId", device);
       body.put("patientId", id("patient", patient));
       body.put("endDate", t.toString());
+      body.put("heartRate", rate);
+      out.add(new Sent(t, out.size(), body.toString()));
+    }
+    if (patient == 1) {
+      // The same rate again: no draw from the shared random source, so every other message stays
+      // what it was before this message was added.
+      ObjectNode body = JSON.createObjectNode();
+      body.put("deviceId", device);
+      body.put("patientId", id("patient", patient));
+      body.put("firmware", NEW_FIRMWARE);
+      body.put("timestamp", t.toString());
       body.put("heartRate", rate);
       out.add(new Sent(t, out.size(), body.toString()));
     }

@@ -1,8 +1,14 @@
 package io.iomt.demo;
 
 import java.io.PrintStream;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
-/** The demo's closing lines: what FHIR holds per measurement type, then the one-line total. */
+/**
+ * The demo's closing lines: what FHIR holds per measurement type, the run's dead letters, then the
+ * one-line total.
+ */
 final class Summary {
   private Summary() {}
 
@@ -29,7 +35,28 @@ final class Summary {
       out.println(
           "demo: the server also holds " + others + " Observations of other devices, not counted");
     }
+    if (!result.deadLetters().isEmpty()) {
+      out.println(deadLetters(result.deadLetters()));
+    }
     out.println(result.finalLine());
     out.flush();
+  }
+
+  /**
+   * {@code demo: dead letters: 1 (IncompatibleDataException: Unable to ...); fix and replay it in
+   * the console}: the count, and each distinct error once.
+   */
+  static String deadLetters(List<DeadLetterTopic.Letter> letters) {
+    Set<String> errors = new LinkedHashSet<>();
+    for (DeadLetterTopic.Letter letter : letters) {
+      errors.add(letter.error() + ": " + letter.message());
+    }
+    return "demo: dead letters: "
+        + letters.size()
+        + " ("
+        + String.join("; ", errors)
+        + "); fix and replay "
+        + (letters.size() == 1 ? "it" : "them")
+        + " in the console";
   }
 }

@@ -1,8 +1,17 @@
 /**
  * The demo behind the README's first command, {@code java -jar iomt-demo/target/iomt-demo.jar}: the
- * connector service on its embedded defaults, a FHIR server next to it, a bundled stream of device
- * messages replayed through HTTP ingest, and a summary of what FHIR then holds ({@link
- * io.iomt.demo.DemoMain}, {@link io.iomt.demo.Demo}).
+ * connector service on its embedded defaults, a FHIR server next to it, a connector made through
+ * the service's management API ({@link io.iomt.demo.DemoConnector}), a bundled stream of device
+ * messages replayed through HTTP ingest, and a summary of what FHIR then holds and what was
+ * dead-lettered ({@link io.iomt.demo.DemoMain}, {@link io.iomt.demo.Demo}). With {@code
+ * --keep-running} the servers stay up and the demo prints how to reach them ({@link
+ * io.iomt.demo.Access}): the console, HTTP ingest with its key, the broker and the source topic.
+ *
+ * <p><b>Why through the management API.</b> A connector of the configuration file cannot change
+ * while it runs; one made as management resources can: the console saves a fixed mapping through
+ * the same API, and the connector swaps it in live. One message of the bundled stream is malformed
+ * on purpose (a monitor on new firmware, {@link io.iomt.demo.StreamGenerator}) so that the first
+ * thing a user sees in the console is a dead letter to fix and replay.
  *
  * <p><b>Why the demo depends on the testkit at compile scope.</b> The demo needs a real FHIR server
  * that starts from a jar with nothing installed, and keeps its data in the data directory. The
