@@ -2,6 +2,7 @@ package io.iomt.service.console;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The newest {@code capacity} elements added, oldest first: adding to a full ring overwrites its
@@ -23,7 +24,7 @@ final class HistoryRing<T> {
   }
 
   synchronized void add(T element) {
-    elements[next] = java.util.Objects.requireNonNull(element, "element");
+    elements[next] = Objects.requireNonNull(element, "element");
     next = (next + 1) % elements.length;
     size = Math.min(size + 1, elements.length);
   }
