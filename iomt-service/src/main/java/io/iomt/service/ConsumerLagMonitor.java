@@ -3,6 +3,7 @@ package io.iomt.service;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.StageName;
 import io.micrometer.core.instrument.Gauge;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -101,6 +102,22 @@ public final class ConsumerLagMonitor {
         .tag("connector", connector)
         .tag("stage", stage.id())
         .register(metrics.registry());
+  }
+
+  /**
+   * The lag last measured of each of the connector's stages, in stage order; a stage not measured
+   * yet (or whose lag is not the broker's: an Event Hubs source's normalize stage) is absent.
+   * Thread-safe; never waits for the broker.
+   */
+  public Map<StageName, Long> lags(String connector) {
+    Map<StageName, Long> out = new EnumMap<>(StageName.class);
+    for (StageName stage : StageName.values()) {
+      AtomicLong value = lags.get(connector + "/" + stage.id());
+      if (value != null) {
+        out.put(stage, value.get());
+      }
+    }
+    return out;
   }
 
   /** Drops the gauges of connectors (or stages) that no longer run. */

@@ -68,30 +68,49 @@ final class HealthChecks {
    * its credentials, 5 s.
    */
   static HealthIndicator fhir(Supplier<List<ServiceConfiguration.ConnectorDefinition>> connectors) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = fhirHttpClient();
     return () -> {
       Health.Builder b = Health.up();
       for (ServiceConfiguration.ConnectorDefinition d : connectors.get()) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("url", Redaction.url(d.destination().url()));
-        FhirMetadata.Answer answer = FhirMetadata.get(http, d.destination(), Duration.ofSeconds(5));
-        if (answer instanceof FhirMetadata.Answer.Status status) {
-          detail.put("status", status.code());
-          if (status.code() >= 300) {
-            b.down();
-          }
-        } else {
-          Exception e =
-              answer instanceof FhirMetadata.Answer.NoToken t
-                  ? t.error()
-                  : ((FhirMetadata.Answer.Unreachable) answer).error();
-          detail.put("error", Redaction.message(describe(e)));
+        FhirCheck check = fhir(http, d);
+        if (!check.up()) {
           b.down();
         }
-        b.withDetail(d.name(), detail);
+        b.withDetail(d.name(), check.detail());
       }
       return b.build();
     };
+  }
+
+  /** The client the FHIR checks share: 5 s to connect. */
+  static HttpClient fhirHttpClient() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /**
+   * One connector's FHIR server as the FHIR indicator shows it.
+   *
+   * @param up whether it answered {@code GET [base]/metadata} with a status below 300
+   * @param detail {@code url} (without user info), and {@code status} (the HTTP status) or {@code
+   *     error} (why there is none)
+   */
+  record FhirCheck(boolean up, Map<String, Object> detail) {}
+
+  /** {@code GET [base]/metadata} of the connector's FHIR server with its credentials, 5 s. */
+  static FhirCheck fhir(HttpClient http, ServiceConfiguration.ConnectorDefinition d) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("url", Redaction.url(d.destination().url()));
+    FhirMetadata.Answer answer = FhirMetadata.get(http, d.destination(), Duration.ofSeconds(5));
+    if (answer instanceof FhirMetadata.Answer.Status status) {
+      detail.put("status", status.code());
+      return new FhirCheck(status.code() < 300, detail);
+    }
+    Exception e =
+        answer instanceof FhirMetadata.Answer.NoToken t
+            ? t.error()
+            : ((FhirMetadata.Answer.Unreachable) answer).error();
+    detail.put("error", Redaction.message(describe(e)));
+    return new FhirCheck(false, detail);
   }
 
   /**

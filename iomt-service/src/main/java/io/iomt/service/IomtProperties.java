@@ -23,6 +23,7 @@ public class IomtProperties {
   private final Ingest ingest = new Ingest();
   private final Azure azure = new Azure();
   private final Management management = new Management();
+  private final Console console = new Console();
   private final Map<String, Connector> connectors = new LinkedHashMap<>();
 
   public Path getDataDir() {
@@ -47,6 +48,27 @@ public class IomtProperties {
 
   public Management getManagement() {
     return management;
+  }
+
+  public Console getConsole() {
+    return console;
+  }
+
+  /** The web console's data API ({@code /api/console/**}). */
+  public static class Console {
+    /**
+     * How often each connector's counters and lag are sampled for the history charts (the last hour
+     * is kept): whole seconds, from 1 s to 10 min.
+     */
+    private Duration historyInterval = Duration.ofSeconds(10);
+
+    public Duration getHistoryInterval() {
+      return historyInterval;
+    }
+
+    public void setHistoryInterval(Duration historyInterval) {
+      this.historyInterval = historyInterval;
+    }
   }
 
   /** What every part of the service that talks to Azure shares. */

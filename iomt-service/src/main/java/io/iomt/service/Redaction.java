@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * messages, and that knows which settings hold secrets. Stateless and thread-safe; every method
  * accepts null and returns null for it.
  */
-final class Redaction {
+public final class Redaction {
   /** {@code scheme://userinfo@}: everything up to the last {@code @} before the path. */
   private static final Pattern USER_INFO =
       Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s]*@");
@@ -20,6 +20,15 @@ final class Redaction {
   /** A query parameter's value: {@code ?identifier=abc} or {@code &subject=Patient/1}. */
   private static final Pattern QUERY_VALUE =
       Pattern.compile("([?&][A-Za-z0-9_.:-]+=)[^&\\s,;)\"']*");
+
+  /**
+   * A secret part of a connection string or form ({@code SharedAccessKey=...;}, {@code
+   * AccountKey=...}, {@code client_secret=...}) or an authorization header's credentials.
+   */
+  private static final Pattern INLINE_SECRET =
+      Pattern.compile(
+          "(?i)\\b((?:SharedAccessKey|SharedAccessSignature|AccountKey|Password|Pwd|client_secret"
+              + "|access_token|refresh_token|sig)\\s*=\\s*|(?:Bearer|Basic)\\s+)[^;&\\s,\"']+");
 
   private static final Pattern SECRET_NAME =
       Pattern.compile(
@@ -32,7 +41,7 @@ final class Redaction {
    * The URL without user info and with every query value replaced by {@code …} (a query may carry a
    * key, e.g. {@code ?code=...}); otherwise unchanged.
    */
-  static String url(URI url) {
+  public static String url(URI url) {
     return url == null ? null : url(url.toString());
   }
 
@@ -40,7 +49,7 @@ final class Redaction {
    * The URL text without user info and query values, also when it is no valid URI (a configuration
    * error shows what was configured, minus the parts that may be secret).
    */
-  static String url(String url) {
+  public static String url(String url) {
     if (url == null) {
       return null;
     }
@@ -48,8 +57,17 @@ final class Redaction {
     return m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)) + "…");
   }
 
+  /**
+   * The URL as a page may show it: scheme, host, port and path only, without user info, query and
+   * fragment (a query may carry a key, user info a password).
+   */
+  public static String bareUrl(URI url) {
+    // Neither user info nor host may hold an unencoded '?' or '#': the first one starts the rest.
+    return url == null ? null : url(url.toString().replaceFirst("[?#].*$", ""));
+  }
+
   /** The URI without user info, for use (never needed: Java's HTTP client does not send it). */
-  static URI withoutUserInfo(URI url) {
+  public static URI withoutUserInfo(URI url) {
     if (url == null || url.getRawUserInfo() == null) {
       return url;
     }
@@ -57,19 +75,21 @@ final class Redaction {
   }
 
   /**
-   * A message for readers without access to the data: user info removed from every URL in it and
-   * every query value replaced by {@code …}, so {@code GET Device?identifier=sys|dev-1} reads
-   * {@code GET Device?identifier=…}.
+   * A message for readers without access to the data: user info removed from every URL in it, every
+   * query value replaced by {@code …}, so {@code GET Device?identifier=sys|dev-1} reads {@code GET
+   * Device?identifier=…}, and the keys of connection strings ({@code SharedAccessKey=…}, {@code
+   * AccountKey=…}) and credentials of authorization headers ({@code Bearer …}) masked.
    */
-  static String message(String text) {
+  public static String message(String text) {
     if (text == null) {
       return null;
     }
-    return url(text);
+    Matcher m = INLINE_SECRET.matcher(url(text));
+    return m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)) + "…");
   }
 
   /** Whether a setting's name says it holds a secret, so its value is never shown. */
-  static boolean isSecretName(String propertyName) {
+  public static boolean isSecretName(String propertyName) {
     return propertyName != null
         && SECRET_NAME.matcher(propertyName.toLowerCase(Locale.ROOT)).matches();
   }

@@ -338,6 +338,7 @@ public final class ServiceConfiguration {
     List<String> problems = new ArrayList<>(bindingProblems);
     SharedAzureCredential checked = azureCredential(p.getAzure().getCredential(), problems);
     SharedAzureCredential shared = credential != null ? credential : checked;
+    checkConsole(p.getConsole(), problems);
     Duration refresh = p.getAzure().getKeyVault().getRefreshInterval();
     if (refresh == null || refresh.isNegative()) {
       problems.add("iomt.azure.key-vault.refresh-interval: must be 0 (never) or positive");
@@ -640,6 +641,17 @@ public final class ServiceConfiguration {
             c.getFhir().getMaxBackoff(),
             maxConcurrentWrites);
     return new ConnectorDefinition(settings, destination, eventHubs, deadLetterHub);
+  }
+
+  private static void checkConsole(IomtProperties.Console c, List<String> problems) {
+    Duration interval = c.getHistoryInterval();
+    if (interval == null
+        || interval.compareTo(Duration.ofSeconds(1)) < 0
+        || interval.compareTo(Duration.ofMinutes(10)) > 0
+        || interval.toMillis() % 1000 != 0) {
+      problems.add(
+          "iomt.console.history-interval: must be whole seconds from 1s to 10m, got " + interval);
+    }
   }
 
   private interface Parser<T> {

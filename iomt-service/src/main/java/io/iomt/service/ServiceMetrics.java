@@ -27,9 +27,10 @@ import java.util.function.Supplier;
  * iomt_errors_total{name,stage,severity}} (TotalErrors), {@code iomt_normalize_latency_seconds} and
  * {@code iomt_group_latency_seconds} (the average stage latencies: sum / count), and {@code
  * iomt_event_freshness_seconds{stage,partition}}, {@code iomt_group_buffered_bytes} and {@code
- * iomt_group_flushes_in_flight} (the group stage's memory and write concurrency), and {@code
- * iomt_dead_letters_forwarded_total} where dead letters go to a customer's Event Hub. Lag and
- * health come from {@link ConsumerLagMonitor} and the health endpoint.
+ * iomt_group_flushes_in_flight} (the group stage's memory and write concurrency), {@code
+ * iomt_dead_letters_total{stage}} (messages a non-blocking error skipped into the error topic), and
+ * {@code iomt_dead_letters_forwarded_total} where dead letters go to a customer's Event Hub. Lag
+ * and health come from {@link ConsumerLagMonitor} and the health endpoint.
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
@@ -210,6 +211,14 @@ public final class ServiceMetrics {
 
     @Override
     public void error(IomtException error) {
+      if (!error.isBlocking()) { // the message is skipped: it goes to the error topic
+        Counter.builder("iomt.dead.letters")
+            .description("Messages skipped and sent to the error topic, by stage")
+            .tag("connector", connector)
+            .tag("stage", error.stage().displayName())
+            .register(registry)
+            .increment();
+      }
       Counter.builder("iomt.errors")
           .description("Errors by name, stage and severity (MedTech TotalErrors)")
           .tag("connector", connector)

@@ -20,6 +20,15 @@ class RedactionTest {
   }
 
   @Test
+  void aBareUrlHasNeitherUserInfoNorQueryNorFragment() {
+    assertThat(Redaction.bareUrl(URI.create("https://user:pw@fhir.example:8443/r4?code=k3y#f")))
+        .isEqualTo("https://fhir.example:8443/r4");
+    assertThat(Redaction.bareUrl(URI.create("http://h/fhir/"))).isEqualTo("http://h/fhir/");
+    assertThat(Redaction.bareUrl(URI.create("http://u@h?token=abc"))).isEqualTo("http://h");
+    assertThat(Redaction.bareUrl(null)).isNull();
+  }
+
+  @Test
   void messagesLoseUserInfoAndSearchValues() {
     assertThat(
             Redaction.message(
@@ -29,6 +38,23 @@ class RedactionTest {
             "The FHIR server http://h/fhir/ is unavailable: GET Patient?identifier=…&_count=…"
                 + " failed, last with HTTP 503");
     assertThat(Redaction.message("connection refused")).isEqualTo("connection refused");
+  }
+
+  @Test
+  void messagesLoseTheKeysOfConnectionStringsAndAuthorizationHeaders() {
+    assertThat(
+            Redaction.message(
+                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;"
+                    + "SharedAccessKey=c2VjcmV0+/=;EntityPath=hub"))
+        .isEqualTo(
+            "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;"
+                + "SharedAccessKey=…;EntityPath=hub");
+    assertThat(Redaction.message("DefaultEndpointsProtocol=https;AccountKey=a2V5==;x=1"))
+        .isEqualTo("DefaultEndpointsProtocol=https;AccountKey=…;x=1");
+    assertThat(Redaction.message("sent Authorization: Bearer eyJ0eXAi.eyJzdWIi.sig and"))
+        .isEqualTo("sent Authorization: Bearer … and");
+    assertThat(Redaction.message("body client_secret=s3cr3t&grant_type=client_credentials"))
+        .isEqualTo("body client_secret=…&grant_type=…");
   }
 
   @Test

@@ -54,6 +54,21 @@ class ServiceConfigurationTest {
   }
 
   @Test
+  void theConsoleHistoryIntervalIsWholeSecondsFromOneSecondToTenMinutes() {
+    IomtProperties p = valid();
+    assertThat(p.getConsole().getHistoryInterval()).isEqualTo(Duration.ofSeconds(10));
+    for (Duration bad :
+        new Duration[] {Duration.ZERO, Duration.ofMillis(1500), Duration.ofMinutes(11)}) {
+      p.getConsole().setHistoryInterval(bad);
+      assertThat(problems(p).problems())
+          .containsExactly(
+              "iomt.console.history-interval: must be whole seconds from 1s to 10m, got " + bad);
+    }
+    p.getConsole().setHistoryInterval(Duration.ofSeconds(1));
+    assertThat(ServiceConfiguration.from(p, Clock.systemUTC()).connectors()).hasSize(1);
+  }
+
+  @Test
   void everyProblemIsListedAtOnce(@TempDir Path dir) throws Exception {
     Path badMapping = dir.resolve("bad.json");
     Files.writeString(

@@ -11,7 +11,7 @@ public enum Role {
   CONTRIBUTOR;
 
   /** The Spring Security authority of this role, e.g. {@code ROLE_READER}. */
-  String authority() {
+  public String authority() {
     return "ROLE_" + name();
   }
 
