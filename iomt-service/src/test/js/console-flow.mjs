@@ -86,6 +86,7 @@ try {
   await page.locator('#credential').fill(key);
   await page.locator('#sign-in-form button[type=submit]').click();
   await page.locator('#nav').waitFor();
+  await page.locator('#roles:not(:empty)').waitFor();
   result.roles = await page.locator('#roles').textContent();
   result.keyRendered = (await page.content()).includes(key);
 

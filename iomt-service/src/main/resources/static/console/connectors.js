@@ -102,6 +102,18 @@ async function history(entry, name) {
   const rates = [time, ...['messagesPerSecond', 'measurementsPerSecond', 'observationsPerSecond',
     'errorsPerSecond'].map((k) => points.map((p) => p[k]))];
   const lag = [time, points.map((p) => p.lagNormalize), points.map((p) => p.lagGroup)];
+  // Always the last hour, so one point (or none yet) does not stretch the time axis over years.
+  const scales = {x: {time: true, range: () => {
+    const now = Date.now() / 1000;
+    return [now - 3600, now];
+  }}};
+  if (!entry.chartNote) {
+    entry.chartNote = el('p', {class: 'muted'}, '');
+    entry.chartBox.before(entry.chartNote);
+  }
+  entry.chartNote.textContent = points.length < 2
+    ? 'Collecting: a point is added every ' + (h.intervalSeconds || 10) + ' s (rates need two samples).'
+    : points.length + ' points over the last hour, every ' + (h.intervalSeconds || 10) + ' s.';
   if (!entry.charts) {
     const width = Math.max(280, Math.min(560, entry.card.clientWidth / 2 - 24));
     const box = (title) => {
@@ -110,11 +122,11 @@ async function history(entry, name) {
       return figure;
     };
     entry.charts = {
-      rates: new uPlot({title: '', width, height: 180, series: [{},
+      rates: new uPlot({title: '', width, height: 180, scales, series: [{},
         {label: 'messages/s', stroke: '#1f77b4'}, {label: 'measurements/s', stroke: '#2ca02c'},
         {label: 'Observations/s', stroke: '#9467bd'}, {label: 'errors/s', stroke: '#d62728'}]},
       rates, box('Throughput (per second)')),
-      lag: new uPlot({title: '', width, height: 180, series: [{},
+      lag: new uPlot({title: '', width, height: 180, scales, series: [{},
         {label: 'normalize lag', stroke: '#ff7f0e'}, {label: 'group lag', stroke: '#8c564b'}]},
       lag, box('Consumer lag (records)')),
     };
