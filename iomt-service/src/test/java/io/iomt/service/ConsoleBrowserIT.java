@@ -55,19 +55,13 @@ class ConsoleBrowserIT {
     service = RunningService.start(ManagementApiIT.managementService(dataDir, fhir.baseUrl()));
     arm = ArmClient.withKey(service.baseUrl, CONTRIBUTOR_KEY);
     arm.awaitReady();
-    ManagementApiIT.created(
-        arm, arm.put(WS, ArmClient.resource("arm-examples/Workspaces_Create.json")));
-    ManagementApiIT.created(
+    ManagementApiIT.createConnector(
         arm,
-        arm.put(WS + "/fhirservices/myfhirservice", ManagementApiIT.fhirService(fhir.baseUrl())));
-    ManagementApiIT.created(
-        arm,
-        arm.put(WS + "/iotconnectors/" + CONNECTOR_RESOURCE, ManagementApiIT.ingestConnector()));
-    ManagementApiIT.created(
-        arm,
-        arm.put(
-            WS + "/iotconnectors/" + CONNECTOR_RESOURCE + "/fhirdestinations/dest",
-            ArmClient.resource("arm-examples/iotconnector_fhirdestination_Create.json")));
+        WS,
+        CONNECTOR_RESOURCE,
+        ManagementApiIT.ingestConnector(),
+        fhir.baseUrl(),
+        ArmClient.resource("arm-examples/iotconnector_fhirdestination_Create.json"));
   }
 
   @AfterAll

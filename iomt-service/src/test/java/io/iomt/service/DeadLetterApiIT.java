@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iomt.core.observation.ResourceIds;
 import io.iomt.pipeline.Connector;
 import io.iomt.pipeline.KafkaClients;
+import io.iomt.service.ConsoleApi.Answer;
 import io.iomt.testkit.Await;
 import io.iomt.testkit.FhirObservations;
 import io.iomt.testkit.HapiFhirServer;
@@ -57,11 +58,8 @@ class DeadLetterApiIT {
                 Files.createTempDirectory("iomt-dead-letter-it"), fhir.baseUrl()));
     arm = ArmClient.withKey(service.baseUrl, CONTRIBUTOR_KEY);
     arm.awaitReady();
-    created(arm.put(WS, ArmClient.resource("arm-examples/Workspaces_Create.json")));
-    created(
-        arm.put(WS + "/fhirservices/myfhirservice", ManagementApiIT.fhirService(fhir.baseUrl())));
-    created(arm.put(WS + "/iotconnectors/dlq", ManagementApiIT.ingestConnector(1)));
-    created(arm.put(WS + "/iotconnectors/dlq/fhirdestinations/dest", quantityDestination()));
+    ManagementApiIT.createConnector(
+        arm, WS, "dlq", ManagementApiIT.ingestConnector(1), fhir.baseUrl(), quantityDestination());
     topics =
         service
             .bean(ConnectorRuntime.class)
@@ -76,10 +74,6 @@ class DeadLetterApiIT {
     if (service != null) {
       service.close();
     }
-  }
-
-  static void created(ArmClient.Response r) {
-    ManagementApiIT.created(arm, r);
   }
 
   /** The contract's destination writing one Quantity Observation per reading. */
@@ -139,7 +133,7 @@ class DeadLetterApiIT {
       assertThat(mismatchError).isNotEqualTo("InvalidDataFormatException").isNotBlank();
 
       // The source topic's recent messages, newest first, as a reader sees them.
-      JsonNode recent = get("/connectors/" + CONNECTOR + "/messages?limit=2", READER_KEY).json;
+      JsonNode recent = get("/connectors/" + CONNECTOR + "/messages?limit=2", READER_KEY).json();
       assertThat(recent).hasSize(2);
       assertThat(recent.get(0).path("body").asText()).isEqualTo(mismatched);
       assertThat(recent.get(0).path("properties").path("device-model").asText()).isEqualTo("X1");
@@ -165,7 +159,7 @@ class DeadLetterApiIT {
                         + "/dead-letters?limit=1"
                         + (next == null ? "" : "&before=" + next),
                     READER_KEY)
-                .json;
+                .json();
         page.path("items").forEach(i -> paged.add(i.path("id").asText()));
         next = page.path("next").isNull() ? null : page.path("next").asText();
       } while (next != null);
@@ -186,34 +180,34 @@ class DeadLetterApiIT {
       assertThat(ids("to=" + malformedLetter.path("time").asText()))
           .containsExactly(malformedLetter.path("id").asText());
       assertThat(get("/connectors/" + CONNECTOR + "/dead-letters?from=yesterday", READER_KEY))
-          .satisfies(r -> assertThat(r.status).isEqualTo(400))
+          .satisfies(r -> assertThat(r.status()).isEqualTo(400))
           .satisfies(
-              r -> assertThat(r.json.at("/error/code").asText()).isEqualTo("InvalidRequest"));
+              r -> assertThat(r.json().at("/error/code").asText()).isEqualTo("InvalidRequest"));
 
       // 3. Roles: a reader browses but does not replay; no key, no access; unknown connector.
       String replayIds = "{\"ids\":[\"" + malformedLetter.path("id").asText() + "\"]}";
-      Response refused =
+      Answer refused =
           post("/connectors/" + CONNECTOR + "/dead-letters/replay", replayIds, READER_KEY);
-      assertThat(refused.status).isEqualTo(403);
-      assertThat(get("/connectors/" + CONNECTOR + "/dead-letters", null).status).isEqualTo(401);
-      Response unknown = get("/connectors/nobody/dead-letters", READER_KEY);
-      assertThat(unknown.status).isEqualTo(404);
-      assertThat(unknown.json.at("/error/code").asText()).isEqualTo("ConnectorNotFound");
+      assertThat(refused.status()).isEqualTo(403);
+      assertThat(get("/connectors/" + CONNECTOR + "/dead-letters", null).status()).isEqualTo(401);
+      Answer unknown = get("/connectors/nobody/dead-letters", READER_KEY);
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.json().at("/error/code").asText()).isEqualTo("ConnectorNotFound");
 
       // 4. The truncated one is skipped; the malformed one fails again, and says so.
-      Response skipped =
+      Answer skipped =
           post(
               "/connectors/" + CONNECTOR + "/dead-letters/replay",
               "{\"ids\":[\"" + bigLetter.path("id").asText() + "\"]}",
               CONTRIBUTOR_KEY);
-      assertThat(skipped.status).isEqualTo(202);
-      assertThat(skipped.json.path("replayed")).isEmpty();
-      assertThat(skipped.json.at("/skipped/0/reason").asText()).isEqualTo("truncated");
+      assertThat(skipped.status()).isEqualTo(202);
+      assertThat(skipped.json().path("replayed")).isEmpty();
+      assertThat(skipped.json().at("/skipped/0/reason").asText()).isEqualTo("truncated");
 
-      Response again =
+      Answer again =
           post("/connectors/" + CONNECTOR + "/dead-letters/replay", replayIds, CONTRIBUTOR_KEY);
-      assertThat(again.status).isEqualTo(202);
-      JsonNode failed = awaitReplay(again.json.path("replay").asText());
+      assertThat(again.status()).isEqualTo(202);
+      JsonNode failed = awaitReplay(again.json().path("replay").asText());
       assertThat(failed.at("/items/0/status").asText()).isEqualTo("failed");
       assertThat(failed.at("/items/0/error").asText()).isEqualTo("InvalidDataFormatException");
       JsonNode failure = awaitDeadLetters(4).get(0);
@@ -229,20 +223,20 @@ class DeadLetterApiIT {
     assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), DEVICE)).isZero();
 
     String byFilter = "{\"filter\":{\"device\":\"p-" + DEVICE + "\"}}";
-    Response first =
+    Answer first =
         post("/connectors/" + CONNECTOR + "/dead-letters/replay", byFilter, CONTRIBUTOR_KEY);
-    assertThat(first.status).isEqualTo(202);
-    assertThat(first.json.path("replayed")).hasSize(1);
-    JsonNode processed = awaitReplay(first.json.path("replay").asText());
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(first.json().path("replayed")).hasSize(1);
+    JsonNode processed = awaitReplay(first.json().path("replay").asText());
     assertThat(processed.at("/items/0/status").asText()).isEqualTo("processed");
     assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), DEVICE)).isEqualTo(1);
     assertThat(heartRates()).containsExactly(77.0);
 
     // 6. The same dead letter once more: processed, and FHIR gains nothing.
-    Response second =
+    Answer second =
         post("/connectors/" + CONNECTOR + "/dead-letters/replay", byFilter, CONTRIBUTOR_KEY);
-    assertThat(second.json.path("replayed")).isEqualTo(first.json.path("replayed"));
-    assertThat(awaitReplay(second.json.path("replay").asText()).at("/items/0/status").asText())
+    assertThat(second.json().path("replayed")).isEqualTo(first.json().path("replayed"));
+    assertThat(awaitReplay(second.json().path("replay").asText()).at("/items/0/status").asText())
         .isEqualTo("processed");
     assertThat(FhirObservations.countOfDevice(fhir.baseUrl(), DEVICE)).isEqualTo(1);
     assertThat(heartRates()).containsExactly(77.0);
@@ -287,17 +281,17 @@ class DeadLetterApiIT {
   static List<String> ids(String query) {
     List<String> ids = new ArrayList<>();
     get("/connectors/" + CONNECTOR + "/dead-letters?" + query, READER_KEY)
-        .json
+        .json()
         .path("items")
         .forEach(i -> ids.add(i.path("id").asText()));
     return ids;
   }
 
   static List<JsonNode> deadLetters() {
-    Response r = get("/connectors/" + CONNECTOR + "/dead-letters?limit=500", READER_KEY);
-    assertThat(r.status).as(r.json.toString()).isEqualTo(200);
+    Answer r = get("/connectors/" + CONNECTOR + "/dead-letters?limit=500", READER_KEY);
+    assertThat(r.status()).as(r.json().toString()).isEqualTo(200);
     List<JsonNode> items = new ArrayList<>();
-    r.json.path("items").forEach(items::add);
+    r.json().path("items").forEach(items::add);
     return items;
   }
 
@@ -317,42 +311,19 @@ class DeadLetterApiIT {
             "replay done",
             () ->
                 get("/connectors/" + CONNECTOR + "/dead-letters/replays/" + replay, READER_KEY)
-                    .json,
+                    .json(),
             s -> s.path("done").asBoolean());
   }
 
-  record Response(int status, JsonNode json) {}
-
-  static Response get(String path, String key) {
+  static Answer get(String path, String key) {
     return call("GET", path, null, key);
   }
 
-  static Response post(String path, String body, String key) {
+  static Answer post(String path, String body, String key) {
     return call("POST", path, body, key);
   }
 
-  static Response call(String method, String path, String body, String key) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(service.baseUrl + "/api/console" + path))
-            .timeout(Duration.ofSeconds(60))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      b.header("X-API-Key", key);
-    }
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(
-          r.statusCode(), r.body().isBlank() ? JSON.nullNode() : JSON.readTree(r.body()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot call " + path, e);
-    }
+  static Answer call(String method, String path, String body, String key) {
+    return ConsoleApi.call(service.baseUrl, method, "/api/console" + path, body, key);
   }
 }

@@ -132,6 +132,26 @@ class ManagementApiIT {
     return created(arm, r);
   }
 
+  /**
+   * Makes a running connector through the API as a user would: the contract's example workspace
+   * {@code ws}, a fhirservice {@code myfhirservice} at {@code fhirUrl}, the iotconnector {@code
+   * connector} and its fhirdestination {@code dest}; each PUT's operation ends Succeeded.
+   */
+  static void createConnector(
+      ArmClient client,
+      String ws,
+      String connector,
+      String connectorBody,
+      String fhirUrl,
+      String destinationBody) {
+    created(client, client.put(ws, ArmClient.resource("arm-examples/Workspaces_Create.json")));
+    created(client, client.put(ws + "/fhirservices/myfhirservice", fhirService(fhirUrl)));
+    created(client, client.put(ws + "/iotconnectors/" + connector, connectorBody));
+    created(
+        client,
+        client.put(ws + "/iotconnectors/" + connector + "/fhirdestinations/dest", destinationBody));
+  }
+
   /** Asserts a PUT was accepted, then polls its operation until it ends Succeeded. */
   static JsonNode created(ArmClient client, ArmClient.Response r) {
     assertThat(r.status()).as(r.raw().body()).isIn(200, 201);

@@ -13,6 +13,7 @@ import io.iomt.service.management.ArmError;
 import io.iomt.service.management.ArmException;
 import io.iomt.service.management.ConnectorResources;
 import io.iomt.service.management.ManagementService;
+import io.iomt.service.management.Reconciler;
 import io.iomt.service.management.ResourceStore;
 import io.iomt.service.management.ResourceType;
 import io.iomt.service.management.StoredResource;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,20 +45,31 @@ final class ConnectorMappings {
   private final ConnectorRuntime runtime;
   private final IomtProperties properties;
   private final ResourceStore store;
+
+  /** How long a save waits for the connector to run the new mapping. */
+  static final Duration APPLY_WAIT = Duration.ofSeconds(60);
+
+  private static final Duration APPLY_POLL = Duration.ofMillis(100);
+
   private final ManagementService management;
+  private final Reconciler reconciler;
   private final ManagementService.Callers callers;
 
   /**
    * @param store the management store; null when the management API is off
    * @param management the management API; null when it is off
    * @param callers who makes the current request; null when the management API is off
+   * @param reconciler what runs management-made connectors here; null when the management API is
+   *     off
    */
   ConnectorMappings(
       ConnectorRuntime runtime,
       IomtProperties properties,
       ResourceStore store,
       ManagementService management,
-      ManagementService.Callers callers) {
+      ManagementService.Callers callers,
+      Reconciler reconciler) {
+    this.reconciler = reconciler;
     this.runtime = runtime;
     this.properties = properties;
     this.store = store;
@@ -141,24 +154,82 @@ final class ConnectorMappings {
         write(current.fhirDestination(), "fhirMapping", fhir, fhirDestinationEtag);
       }
     }
-    return get(connector);
+    return awaitRunning(connector);
   }
 
-  /** PUT of the stored resource with one mapping replaced, as an ARM client would send it. */
+  /**
+   * The connector's mappings once this replica runs their version (at most {@link #APPLY_WAIT});
+   * other replicas follow as they read the store.
+   */
+  private Mappings awaitRunning(String connector) {
+    long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+    Mappings saved = get(connector);
+    while (reconciler != null
+        && saved.iotConnector() != null
+        && saved.fhirDestination() != null
+        && !reconciler.runs(connector, saved.iotConnector().etag(), saved.fhirDestination().etag())
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(APPLY_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      saved = get(connector);
+    }
+    return saved;
+  }
+
+  /**
+   * PUT of the stored resource with one mapping replaced, as an ARM client would send it; returns
+   * once the write's operation ended (the connector runs the new mapping here), or after {@link
+   * #APPLY_WAIT} with the operation still running (the answer's provisioning state then says so). A
+   * replay right after a save therefore meets the new mapping.
+   */
   private void write(StoredResource resource, String field, JsonNode content, String etag) {
     ObjectNode body = resource.body().deepCopy();
     body.withObject("properties").withObject(field).set("content", content);
+    ManagementService.Result result;
     try {
-      management.put(
-          resource.id(),
-          DebuggerAnswers.JSON.writeValueAsBytes(body),
-          etag,
-          null,
-          callers.current());
+      result =
+          management.put(
+              resource.id(),
+              DebuggerAnswers.JSON.writeValueAsBytes(body),
+              etag,
+              null,
+              callers.current());
     } catch (ArmException e) {
       throw refusal(e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+    if (result.operation() != null) {
+      awaitApplied(resource, result.operation().id());
+    }
+  }
+
+  private void awaitApplied(StoredResource resource, String operationId) {
+    long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<StoredResource.Operation> op =
+          management.operation(resource.id().subscription(), operationId);
+      if (op.isEmpty() || !op.get().isRunning()) {
+        if (op.isPresent() && "Failed".equals(op.get().status())) {
+          ArmError error = op.get().error();
+          throw new DebuggerRefusal(
+              409,
+              error == null ? "ApplyFailed" : error.code(),
+              "Saved, but the connector could not apply it: "
+                  + (error == null ? "the operation failed" : error.message()));
+        }
+        return;
+      }
+      try {
+        Thread.sleep(APPLY_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

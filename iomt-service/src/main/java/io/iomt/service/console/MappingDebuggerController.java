@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.iomt.service.ConnectorRuntime;
 import io.iomt.service.IomtProperties;
 import io.iomt.service.management.ManagementService;
+import io.iomt.service.management.Reconciler;
 import io.iomt.service.management.ResourceStore;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public class MappingDebuggerController {
       ObjectProvider<ResourceStore> store,
       ObjectProvider<ManagementService> management,
       ObjectProvider<ManagementService.Callers> callers,
+      ObjectProvider<Reconciler> reconciler,
       Clock clock) {
     this.runs = new DebuggerRuns(runtime, clock);
     this.mappings =
@@ -55,7 +57,8 @@ public class MappingDebuggerController {
             properties,
             store.getIfAvailable(),
             management.getIfAvailable(),
-            callers.getIfAvailable());
+            callers.getIfAvailable(),
+            reconciler.getIfAvailable());
   }
 
   @PostMapping("/mappings/validate")

@@ -60,7 +60,7 @@ public final class Reconciler implements AutoCloseable {
   private final Connectors connectors;
   private final Clock clock;
   private final Object signal = new Object();
-  private final Map<String, String> runningFingerprints = new HashMap<>();
+  private final Map<String, String> runningFingerprints = new ConcurrentHashMap<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final ExecutorService operations;
   private final Thread loop;
@@ -193,6 +193,16 @@ public final class Reconciler implements AutoCloseable {
         LOG.info("Connector {} stopped on this replica", name);
       }
     }
+  }
+
+  /**
+   * Whether this replica runs connector {@code name} in the version of these iotconnector and
+   * fhirdestination etags (a console save waits for it, so a replay right after meets the new
+   * mapping). Thread-safe.
+   */
+  public boolean runs(String name, String iotConnectorEtag, String fhirDestinationEtag) {
+    String running = runningFingerprints.get(name);
+    return running != null && running.startsWith(iotConnectorEtag + fhirDestinationEtag);
   }
 
   private static boolean isUpdating(StoredResource r) {

@@ -37,9 +37,9 @@ import org.springframework.web.client.RestTemplate;
  * Three Spring Security filter chains. The management paths ({@code /subscriptions/**}, {@code
  * /providers/**}) and the web console's data ({@code /api/console/**}) are stateless (no session,
  * no CSRF token, no login form or basic authentication) and need an API key or an OAuth2 bearer
- * token in a header: GET and HEAD the reader role, everything else the contributor role. Since a
- * browser sends such a header only from script, never by itself, no other site can make a signed-in
- * browser act on the API (no CSRF).
+ * token in a header: GET and HEAD (and the mapping debugger's POSTs, which change nothing) the
+ * reader role, everything else the contributor role. Since a browser sends such a header only from
+ * script, never by itself, no other site can make a signed-in browser act on the API (no CSRF).
  *
  * <p>The console's page itself ({@code /console/**} and the WebJars it loads, {@code /webjars/**})
  * is served to anyone: it is the same static files as in the repository, holds no data and no
@@ -55,6 +55,11 @@ import org.springframework.web.client.RestTemplate;
 public class ManagementSecurityConfiguration {
   /** The management API's paths and the web console's data. */
   static final String[] PATHS = {"/subscriptions/**", "/providers/**", "/api/console/**"};
+
+  /** POSTs that change nothing (the mapping debugger's), open to readers. */
+  static final String[] READ_ONLY_POSTS = {
+    "/api/console/mappings/validate", "/api/console/mappings/test"
+  };
 
   /** The web console's static page and the libraries it loads: public, no data. */
   static final String[] CONSOLE_PAGE_PATHS = {"/console", "/console/**", "/webjars/**"};
@@ -109,6 +114,10 @@ public class ManagementSecurityConfiguration {
         .authorizeHttpRequests(
             a ->
                 a.requestMatchers(HttpMethod.GET)
+                    .hasAuthority(Role.READER.authority())
+                    // Testing a mapping changes nothing (it never writes to FHIR): a POST only
+                    // because the mappings and messages travel in the body.
+                    .requestMatchers(HttpMethod.POST, READ_ONLY_POSTS)
                     .hasAuthority(Role.READER.authority())
                     .requestMatchers(HttpMethod.HEAD)
                     .hasAuthority(Role.READER.authority())
