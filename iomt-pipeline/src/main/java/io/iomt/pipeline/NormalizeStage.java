@@ -119,7 +119,9 @@ public final class NormalizeStage implements Stage {
                   config.normalizedTopic(),
                   m.deviceId().getBytes(StandardCharsets.UTF_8),
                   MeasurementCodec.encode(m));
-          replay.forEach(h -> record.headers().add(h.name(), h.value()));
+          for (SourceEvent.Property h : replay) {
+            record.headers().add(h.name(), h.value());
+          }
           sends.add(producer.send(record));
         }
         metrics.normalized(n.measurements().size());
@@ -167,9 +169,12 @@ public final class NormalizeStage implements Stage {
    * the dead letter replayed); none for other messages.
    */
   private static List<SourceEvent.Property> replayHeaders(SourceEvent event) {
-    List<SourceEvent.Property> replay = new ArrayList<>(0);
+    List<SourceEvent.Property> replay = List.of(); // the usual case allocates nothing
     for (SourceEvent.Property p : event.properties()) {
       if (DeadLetters.isReplayHeader(p.name())) {
+        if (replay.isEmpty()) {
+          replay = new ArrayList<>(2);
+        }
         replay.add(p);
       }
     }
