@@ -100,13 +100,7 @@ public class ManagementSecurityConfiguration {
             ManagementSecuritySettings.isSet(oauth2.getIssuerUri())
                 ? oauth2.getIssuerUri()
                 : oauth2.getJwkSetUri());
-    http.securityMatcher(PATHS)
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .csrf(AbstractHttpConfigurer::disable)
-        .formLogin(AbstractHttpConfigurer::disable)
-        .httpBasic(AbstractHttpConfigurer::disable)
-        .logout(AbstractHttpConfigurer::disable)
-        .requestCache(AbstractHttpConfigurer::disable)
+    statelessWithoutLogin(http.securityMatcher(PATHS))
         .addFilterBefore(
             new ApiKeyAuthenticationFilter(keys, jwtEnabled, errors),
             BearerTokenAuthenticationFilter.class)
@@ -141,14 +135,8 @@ public class ManagementSecurityConfiguration {
   @Bean
   @Order(2)
   SecurityFilterChain consolePageFilterChain(HttpSecurity http) throws Exception {
-    return http.securityMatcher(CONSOLE_PAGE_PATHS)
+    return statelessWithoutLogin(http.securityMatcher(CONSOLE_PAGE_PATHS))
         .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .csrf(AbstractHttpConfigurer::disable)
-        .formLogin(AbstractHttpConfigurer::disable)
-        .httpBasic(AbstractHttpConfigurer::disable)
-        .logout(AbstractHttpConfigurer::disable)
-        .requestCache(AbstractHttpConfigurer::disable)
         .headers(
             h ->
                 h.contentSecurityPolicy(c -> c.policyDirectives(CONSOLE_CSP))
@@ -161,15 +149,23 @@ public class ManagementSecurityConfiguration {
   @Bean
   @Order(Ordered.LOWEST_PRECEDENCE)
   SecurityFilterChain otherPathsFilterChain(HttpSecurity http) throws Exception {
-    return http.authorizeHttpRequests(a -> a.anyRequest().permitAll())
-        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-        .csrf(AbstractHttpConfigurer::disable)
+    return statelessWithoutLogin(http)
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
         .headers(AbstractHttpConfigurer::disable)
+        .build();
+  }
+
+  /**
+   * What every chain here shares: no session, no CSRF token (no cookie authenticates anything), no
+   * login form, basic authentication, logout page or saved request.
+   */
+  private static HttpSecurity statelessWithoutLogin(HttpSecurity http) throws Exception {
+    return http.sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(AbstractHttpConfigurer::disable)
         .formLogin(AbstractHttpConfigurer::disable)
         .httpBasic(AbstractHttpConfigurer::disable)
         .logout(AbstractHttpConfigurer::disable)
-        .requestCache(AbstractHttpConfigurer::disable)
-        .build();
+        .requestCache(AbstractHttpConfigurer::disable);
   }
 
   /** The bearer token, unless an API key already authenticated the request. */
